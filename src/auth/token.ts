@@ -1,0 +1,53 @@
+// Signed bearer tokens (HS256 JWTs). Claims: sub, role, scope, exp.
+import jwt from 'jsonwebtoken';
+import { isRole, type Principal, type Role } from './principal';
+
+export interface TokenRequest {
+  role: Role;
+  scope: string;
+  subject?: string;
+  /** Lifetime in seconds. */
+  ttlSeconds?: number;
+}
+
+export const DEFAULT_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+
+export function issueToken(secret: string, request: TokenRequest): string {
+  const subject = request.subject ?? `${request.role.toLowerCase()}:${request.scope}`;
+  return jwt.sign({ role: request.role, scope: request.scope }, secret, {
+    algorithm: 'HS256',
+    subject,
+    expiresIn: request.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
+  });
+}
+
+export class TokenError extends Error {
+  constructor(
+    message: string,
+    /** Whether the token was valid but is no longer (graphql-ws closes such sockets with 4403). */
+    readonly expired: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export function verifyToken(secret: string, token: string): Principal {
+  let claims: jwt.JwtPayload | string;
+  try {
+    claims = jwt.verify(token, secret, { algorithms: ['HS256'] });
+  } catch (error) {
+    if (error instanceof jwt.TokenExpiredError) throw new TokenError('The bearer token has expired', true);
+    throw new TokenError('The bearer token is not valid', false);
+  }
+  if (typeof claims === 'string' || !isRole(claims.role) || typeof claims.scope !== 'string' || !claims.scope) {
+    throw new TokenError('The bearer token lacks a valid role and scope', false);
+  }
+  return { role: claims.role, scope: claims.scope, subject: claims.sub ?? '', expiresAt: claims.exp ?? 0 };
+}
+
+/** Reads `Bearer <token>` (case-insensitive scheme); undefined when absent or malformed. */
+export function bearerToken(header: unknown): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}

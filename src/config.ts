@@ -1,0 +1,61 @@
+// Every setting the gateway reads from its environment, in one place (the README lists them).
+import path from 'node:path';
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  production: boolean;
+  /** PostgreSQL connection string; unset means the embedded PGlite database. */
+  databaseUrl?: string;
+  /** Directory of the embedded database (only without databaseUrl). */
+  pgliteDir: string;
+  /** Directory for local state of the embedded demo (database, generated JWT secret). */
+  dataDir: string;
+  /** HMAC secret for bearer tokens; the embedded demo generates one when unset. */
+  jwtSecret?: string;
+  /** Load the demo data into an empty database at start: 'auto' = only on the embedded default. */
+  seedDemo: 'auto' | 'always' | 'never';
+  maxQueryDepth: number;
+  maxQueryComplexity: number;
+  maxBodyBytes: number;
+  shutdownTimeoutMs: number;
+  /** Print the demo tokens at start (embedded default only, never in production). */
+  printDemoTokens: boolean;
+  redisUrl?: string;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<GatewayConfig> = {}): GatewayConfig {
+  const dataDir = path.resolve(env.DATA_DIR ?? path.join(process.cwd(), 'data'));
+  const seed = env.SEED_DEMO ?? 'auto';
+  if (seed !== 'auto' && seed !== 'always' && seed !== 'never') {
+    throw new Error(`SEED_DEMO must be auto, always or never, got "${seed}"`);
+  }
+  const production = env.NODE_ENV === 'production';
+  const config: GatewayConfig = {
+    port: int(env, 'PORT', 4000),
+    host: env.HOST ?? '0.0.0.0',
+    production,
+    databaseUrl: env.DATABASE_URL || undefined,
+    pgliteDir: path.resolve(env.PGLITE_DIR ?? path.join(dataDir, 'pglite')),
+    dataDir,
+    jwtSecret: env.JWT_SECRET || undefined,
+    seedDemo: seed,
+    maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12),
+    maxQueryComplexity: int(env, 'MAX_QUERY_COMPLEXITY', 5000),
+    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024),
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
+    printDemoTokens: !production && !env.DATABASE_URL,
+    redisUrl: env.REDIS_URL || undefined,
+    ...overrides,
+  };
+  if (config.production && !config.jwtSecret) throw new Error('JWT_SECRET is required when NODE_ENV=production');
+  return config;
+}

@@ -1,0 +1,82 @@
+// graphql-ws on the same port and path as HTTP. The token comes in connectionParams.authorization;
+// without a valid one the socket closes with 4401, and it closes with 4403 when the token expires.
+import type { Server } from 'node:http';
+import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Principal } from '../auth/principal';
+import { bearerToken, TokenError, verifyToken } from '../auth/token';
+import { createRequestContext } from '../context';
+import type { PrismaClient } from '../generated/prisma/client';
+import { checkOperationLimits, type OperationLimits } from './limits';
+
+export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_FORBIDDEN = 4403;
+
+interface ConnectionExtra {
+  socket: WebSocket;
+  principal?: Principal;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+export function attachSubscriptions(options: {
+  httpServer: Server;
+  path: string;
+  schema: GraphQLSchema;
+  prisma: PrismaClient;
+  jwtSecret: string;
+  limits: OperationLimits;
+}): { dispose(): Promise<void> } {
+  const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path });
+  const cleanup = useServer<Record<string, unknown> | undefined, Partial<ConnectionExtra>>(
+    {
+      schema: options.schema,
+      onConnect: (ctx) => {
+        const extra = ctx.extra as ConnectionExtra;
+        const token = bearerToken(ctx.connectionParams?.authorization);
+        try {
+          if (!token) throw new TokenError('connectionParams.authorization must be "Bearer <token>"', false);
+          extra.principal = verifyToken(options.jwtSecret, token);
+        } catch (error) {
+          const expired = error instanceof TokenError && error.expired;
+          extra.socket.close(expired ? CLOSE_FORBIDDEN : CLOSE_UNAUTHORIZED, error instanceof Error ? error.message : 'Unauthorized');
+          return false;
+        }
+        const msLeft = extra.principal.expiresAt * 1000 - Date.now();
+        extra.expiryTimer = setTimeout(() => extra.socket.close(CLOSE_FORBIDDEN, 'The bearer token has expired'), Math.min(msLeft, 2 ** 31 - 1));
+        return true;
+      },
+      onClose: (ctx) => clearTimeout((ctx.extra as ConnectionExtra).expiryTimer),
+      // Parse, validate and check the limits here so that errors go back as GraphQL errors on the
+      // operation instead of closing the socket.
+      onSubscribe: (ctx, _id, payload) => {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('The operation could not be parsed')];
+        }
+        const invalid = validate(options.schema, document);
+        if (invalid.length) return invalid;
+        const variables = payload.variables ?? undefined;
+        const tooMuch = checkOperationLimits(options.schema, document, variables, payload.operationName, options.limits);
+        if (tooMuch) return [tooMuch];
+        return {
+          schema: options.schema,
+          document,
+          variableValues: variables,
+          operationName: payload.operationName,
+          // A fresh context (and DataLoaders) for every subscription operation.
+          contextValue: createRequestContext(options.prisma, (ctx.extra as ConnectionExtra).principal as Principal),
+        };
+      },
+    },
+    wsServer,
+  );
+  return {
+    dispose: async () => {
+      await cleanup.dispose();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+    },
+  };
+}

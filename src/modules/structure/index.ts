@@ -1,0 +1,7 @@
+// Registers the structure domain with the composition root (src/schema.ts).
+import './structure.enums';
+import { CountyGroupResolver } from './county-group.resolver';
+import { InstitutionResolver } from './institution.resolver';
+import { RegionResolver } from './region.resolver';
+
+export const structureResolvers = [RegionResolver, CountyGroupResolver, InstitutionResolver] as const;
