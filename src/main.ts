@@ -1,5 +1,6 @@
 // Entry point: `npm start`. Reads the environment, starts the gateway, prints how to reach it and
 // stops cleanly on SIGTERM/SIGINT (in-flight requests finish, sockets close, exit 0).
+import 'reflect-metadata';
 import { loadConfig } from './config';
 import { startGateway } from './server';
 

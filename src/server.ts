@@ -1,5 +1,6 @@
 // The gateway process: one HTTP port serving GraphQL over HTTP and graphql-ws at /graphql, plus the
 // health endpoints. startGateway() is used by main.ts and, unchanged, by the tests.
+import 'reflect-metadata';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';

@@ -1,5 +1,6 @@
 // graphql-ws on the same port and path as HTTP. The token comes in connectionParams.authorization;
-// without a valid one the socket closes with 4401, and it closes with 4403 when the token expires.
+// without a valid one (missing, bad or expired) the socket closes with 4401; a token that expires while
+// the socket is open closes it with 4403.
 import type { Server } from 'node:http';
 import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -38,8 +39,7 @@ export function attachSubscriptions(options: {
           if (!token) throw new TokenError('connectionParams.authorization must be "Bearer <token>"', false);
           extra.principal = verifyToken(options.jwtSecret, token);
         } catch (error) {
-          const expired = error instanceof TokenError && error.expired;
-          extra.socket.close(expired ? CLOSE_FORBIDDEN : CLOSE_UNAUTHORIZED, error instanceof Error ? error.message : 'Unauthorized');
+          extra.socket.close(CLOSE_UNAUTHORIZED, error instanceof Error ? error.message : 'Unauthorized');
           return false;
         }
         const msLeft = extra.principal.expiresAt * 1000 - Date.now();

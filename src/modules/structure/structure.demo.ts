@@ -1,0 +1,506 @@
+// Deterministic demo data for the structure domain: regions, the five county groups reported in
+// the source articles (src/demo/seed-groups.json, ../seeds/) and their member institutions.
+//
+// Real names (lead hospitals, branches, clinics and partners the articles name) carry
+// `invented: false`; every other name is ours and carries `invented: true`. Generated names come
+// from a seeded PRNG, so every run yields the same rows with the same codes.
+import type { Prisma } from '../../generated/prisma/client';
+import { InstitutionKind, RegionLevel, UnifiedDimension } from '../../generated/prisma/enums';
+
+export type DemoRegion = Prisma.RegionCreateManyInput & { level: RegionLevel; parentCode: string | null };
+export type DemoGroup = Prisma.CountyGroupCreateManyInput & {
+  leadCode: string;
+  unifiedDimensions: UnifiedDimension[];
+  declaredDimensionCount: number | null;
+  timeZone: string;
+  since: string;
+  sourceArticle: string;
+};
+export type DemoInstitution = Prisma.InstitutionCreateManyInput & {
+  kind: InstitutionKind;
+  parentCode: string | null;
+  invented: boolean;
+};
+
+export interface StructureDemo {
+  regions: DemoRegion[];
+  groups: DemoGroup[];
+  institutions: DemoInstitution[];
+}
+
+/** Levels by kind: 1 village < 2 township < 3 county < 4 external upper hospital. */
+export const INSTITUTION_LEVEL: Readonly<Record<InstitutionKind, number>> = {
+  LEAD_HOSPITAL: 3,
+  COUNTY_HOSPITAL: 3,
+  TOWNSHIP_HEALTH_CENTER: 2,
+  VILLAGE_CLINIC: 1,
+  EXTERNAL: 4,
+};
+
+/** The articles' "N个统一" terms mapped onto the enum. */
+export const DIMENSION_TERMS: Readonly<Record<string, UnifiedDimension>> = {
+  // 濉溪 (八个统一)
+  行政后勤: UnifiedDimension.ADMINISTRATION,
+  人事薪酬: UnifiedDimension.PERSONNEL,
+  财务审计: UnifiedDimension.FINANCE,
+  绩效考核: UnifiedDimension.PERFORMANCE,
+  医疗服务: UnifiedDimension.MEDICAL_SERVICES,
+  公共卫生服务: UnifiedDimension.PUBLIC_HEALTH,
+  药械业务: UnifiedDimension.MEDICINES_AND_DEVICES,
+  信息系统: UnifiedDimension.INFORMATION_SYSTEMS,
+  // 离石 (六统一)
+  行政: UnifiedDimension.ADMINISTRATION,
+  人员: UnifiedDimension.PERSONNEL,
+  资金: UnifiedDimension.FINANCE,
+  业务: UnifiedDimension.MEDICAL_SERVICES,
+  绩效: UnifiedDimension.PERFORMANCE,
+  药械: UnifiedDimension.MEDICINES_AND_DEVICES,
+  // 恒口 (行政、后勤、绩效考核、财务管理、药品器械、财务审计、信息系统、公共卫生等统一管理)
+  后勤: UnifiedDimension.ADMINISTRATION,
+  财务管理: UnifiedDimension.FINANCE,
+  药品器械: UnifiedDimension.MEDICINES_AND_DEVICES,
+  公共卫生: UnifiedDimension.PUBLIC_HEALTH,
+};
+
+const DIMENSION_ORDER: readonly UnifiedDimension[] = Object.values(UnifiedDimension);
+
+/** Maps article terms to a de-duplicated enum set in the enum's declaration order. */
+export function mapDimensions(terms: readonly string[]): UnifiedDimension[] {
+  const set = new Set<UnifiedDimension>();
+  for (const term of terms) {
+    const dim = DIMENSION_TERMS[term];
+    if (!dim) throw new Error(`Unknown unified-management term: ${term}`);
+    set.add(dim);
+  }
+  return DIMENSION_ORDER.filter((d) => set.has(d));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Group specifications (figures from src/demo/seed-groups.json; names from ../seeds/ articles).
+// ---------------------------------------------------------------------------------------------
+
+interface TownshipSpec {
+  /** Institution name. */
+  name: string;
+  /** Prefix for generated village-clinic names ('' for none), e.g. '百善镇'. */
+  place: string;
+  /** Name given by the article (false) or ours (true). */
+  invented: boolean;
+  /** Village clinics named after the article, placed first under this township. */
+  fixedVillages?: { name: string; invented: boolean }[];
+}
+
+interface GroupSpec {
+  code: string;
+  name: string;
+  province: [string, string];
+  prefecture: [string, string];
+  county: [string, string];
+  lead: string;
+  countyHospitals: string[];
+  externals: string[];
+  since: string;
+  sourceArticle: string;
+  /** Article terms of the unified dimensions; null when the article itemises none. */
+  dimensionTerms: string[] | null;
+  /** Count the group declares; defaults to the size of the mapped set (null without terms). */
+  declaredDimensionCount?: number;
+  townships: TownshipSpec[];
+  villageClinics: number;
+  /** Name style of generated village clinics. */
+  village: { surnames: string[]; suffixes: string[]; infix: string; clinic: string; communityFirst?: boolean };
+}
+
+const inv = (name: string, place: string): TownshipSpec => ({ name, place, invented: true });
+
+const GROUP_SPECS: readonly GroupSpec[] = [
+  {
+    // 000: 牵手12家分院，164家卫生室；“八个统一”。
+    code: 'YGT-340621-SX',
+    name: '濉溪县医院紧密型县域医共体',
+    province: ['340000', '安徽省'],
+    prefecture: ['340600', '淮北市'],
+    county: ['340621', '濉溪县'],
+    lead: '濉溪县医院',
+    countyHospitals: [],
+    externals: [],
+    since: '2015-12',
+    sourceArticle: '000_7506de6db5ea0861.txt',
+    dimensionTerms: ['行政后勤', '人事薪酬', '财务审计', '绩效考核', '医疗服务', '公共卫生服务', '药械业务', '信息系统'],
+    townships: [
+      { name: '南坪分院', place: '南坪镇', invented: false },
+      { name: '临涣分院', place: '临涣镇', invented: false },
+      {
+        name: '百善分院',
+        place: '百善镇',
+        invented: false,
+        fixedVillages: [{ name: '百善镇道口村卫生室', invented: false }],
+      },
+      // The article names no other branch: the nine below are invented.
+      inv('青龙分院', '青龙镇'),
+      inv('石楼分院', '石楼镇'),
+      inv('黄桥分院', '黄桥镇'),
+      inv('柳湖分院', '柳湖镇'),
+      inv('岳集分院', '岳集镇'),
+      inv('双庙分院', '双庙镇'),
+      inv('孟楼分院', '孟楼镇'),
+      inv('杨柳分院', '杨柳镇'),
+      inv('古井分院', '古井镇'),
+    ],
+    villageClinics: 164,
+    village: {
+      surnames: ['张', '王', '李', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '朱', '胡', '郭', '何', '高', '马', '任', '邵', '葛', '魏', '段', '丁', '蒋'],
+      suffixes: ['庄', '楼', '圩', '集', '湖', '营', '寨', '园', '桥', '湾'],
+      infix: '',
+      clinic: '村卫生室',
+    },
+  },
+  {
+    // 001: 县人民医院牵头，其他26家医疗卫生机构为成员单位 (27 in all); “七统一” not itemised.
+    // The members are the lead, 县中医院, 县第二人民医院 and 24 township-level centres (names ours);
+    // the article counts no village clinics among the 27.
+    code: 'YGT-411324-ZP',
+    name: '镇平县总医院',
+    province: ['410000', '河南省'],
+    prefecture: ['411300', '南阳市'],
+    county: ['411324', '镇平县'],
+    lead: '镇平县人民医院',
+    countyHospitals: ['镇平县中医院', '镇平县第二人民医院'],
+    externals: [],
+    since: '2021',
+    sourceArticle: '001_64d16afcd9be0d04.txt',
+    dimensionTerms: null,
+    declaredDimensionCount: 7,
+    townships: [
+      ...['青石', '柳河', '龙潭', '白岗', '黄营', '宋庄', '杏山', '赵湾', '北岗', '沙河', '牛庄', '桃园', '大营', '孔庄', '李楼', '凉水', '胡营', '新集', '兴隆', '姚寨'].map(
+        (s) => inv(`镇平县${s}镇卫生院`, `${s}镇`),
+      ),
+      inv('镇平县三里乡卫生院', '三里乡'),
+      inv('镇平县蒲山乡卫生院', '蒲山乡'),
+      inv('镇平县城东街道社区卫生服务中心', '城东街道'),
+      inv('镇平县城西街道社区卫生服务中心', '城西街道'),
+    ],
+    villageClinics: 0,
+    village: { surnames: [], suffixes: [], infix: '', clinic: '村卫生室' },
+  },
+  {
+    // 002: 区人民医院及11个乡镇(街道)…；全区11个基层医疗机构和166村卫生所；“六统一”。
+    code: 'YGT-141102-LS',
+    name: '离石区医疗集团',
+    province: ['140000', '山西省'],
+    prefecture: ['141100', '吕梁市'],
+    county: ['141102', '离石区'],
+    lead: '离石区人民医院',
+    countyHospitals: [],
+    externals: [],
+    since: '2017',
+    sourceArticle: '002_1130064ad3d7abf0.txt',
+    dimensionTerms: ['行政', '人员', '资金', '业务', '绩效', '药械'],
+    // The article names no township institution: all eleven are invented.
+    townships: [
+      ...['枣林', '红崖', '柏坡', '石门', '马茂', '白马', '东川'].map((s) => inv(`离石区${s}镇卫生院`, `${s}镇`)),
+      ...['北川', '东关', '西关', '南山'].map((s) => inv(`离石区${s}街道社区卫生服务中心`, `${s}街道`)),
+    ],
+    villageClinics: 166,
+    village: {
+      surnames: ['王', '李', '刘', '张', '高', '薛', '冯', '贺', '郝', '任', '白', '田', '马', '乔', '武', '霍', '曹', '孟', '杜', '梁'],
+      suffixes: ['沟', '坪', '峁', '塔', '山', '庄', '坡', '湾', '垣', '崖'],
+      infix: '家',
+      clinic: '村卫生所',
+    },
+  },
+  {
+    // 003: 以县人民医院为龙头，以10家乡镇卫生院为龙身，以163个村卫生室为足; partners 市太和医院,
+    // 人民医院, 华中科技大学同济医学院附属协和医院. The article itemises no unified dimensions.
+    code: 'YGT-420322-YX',
+    name: '郧西县人民医院医共体',
+    province: ['420000', '湖北省'],
+    prefecture: ['420300', '十堰市'],
+    county: ['420322', '郧西县'],
+    lead: '郧西县人民医院',
+    countyHospitals: [],
+    externals: ['十堰市太和医院', '十堰市人民医院', '华中科技大学同济医学院附属协和医院'],
+    since: '2019',
+    sourceArticle: '003_02c43f90991c12c3.txt',
+    dimensionTerms: null,
+    townships: [
+      { name: '槐树分院', place: '', invented: false },
+      // "县人民医院医共体天津、槐树分院": the article writes 天津 (perhaps for 上津); kept as written.
+      { name: '天津分院', place: '', invented: false },
+      // 城关镇 and 店子镇 (villages 牌楼、北山沟、天宝山、店子村) are places the article names; the
+      // branch and clinic names built on them are ours, hence invented.
+      inv('城关分院', '城关镇'),
+      {
+        ...inv('店子分院', '店子镇'),
+        fixedVillages: ['牌楼', '北山沟', '天宝山', '店子'].map((v) => ({ name: `店子镇${v}村卫生室`, invented: true })),
+      },
+      inv('青岩分院', '青岩镇'),
+      inv('金鸡分院', '金鸡镇'),
+      inv('石门分院', '石门镇'),
+      inv('柳林分院', '柳林镇'),
+      inv('响水分院', '响水镇'),
+      inv('云岭分院', '云岭乡'),
+    ],
+    villageClinics: 163,
+    village: {
+      surnames: ['张', '王', '李', '刘', '陈', '杨', '黄', '周', '吴', '何', '罗', '邓', '冯', '田', '谢', '胡', '彭', '余', '柯', '汪'],
+      suffixes: ['沟', '坪', '湾', '河', '岭', '垭', '坡', '院', '店', '岗'],
+      infix: '家',
+      clinic: '村卫生室',
+    },
+  },
+  {
+    // 004: 以区中心医院为龙头，整合3个乡镇卫生院及115个村(社区)卫生室; 今年1月正式启动 (the page
+    // carries Hangzhou's 2023 育儿补助 news, so the year is 2023). Dimensions: 行政、后勤、绩效考核、
+    // 财务管理、药品器械、财务审计、信息系统、公共卫生等 (no count stated; declared = mapped set size).
+    code: 'YGT-610902-HK',
+    name: '恒口示范区医共体',
+    province: ['610000', '陕西省'],
+    prefecture: ['610900', '安康市'],
+    county: ['610902', '汉滨区'],
+    lead: '恒口示范区中心医院',
+    countyHospitals: [],
+    externals: [],
+    since: '2023-01',
+    sourceArticle: '004_993314f26d1d3f19.txt',
+    dimensionTerms: ['行政', '后勤', '绩效考核', '财务管理', '药品器械', '财务审计', '信息系统', '公共卫生'],
+    townships: [
+      { name: '梅子铺卫生院', place: '', invented: false },
+      inv('青山镇卫生院', '青山镇'),
+      inv('柳坝镇卫生院', '柳坝镇'),
+    ],
+    villageClinics: 115,
+    village: {
+      surnames: ['陈', '王', '张', '李', '刘', '杨', '吴', '黄', '胡', '唐', '谢', '余', '邓', '徐', '周', '冯', '袁', '罗', '汪', '曾'],
+      suffixes: ['沟', '坪', '湾', '河', '梁', '垭', '坝', '院', '铺', '岭'],
+      infix: '家',
+      clinic: '村卫生室',
+      communityFirst: true,
+    },
+  },
+];
+
+/** Group codes of the demo data set, in seed order. */
+export const DEMO_GROUP_CODES = [
+  'YGT-340621-SX',
+  'YGT-411324-ZP',
+  'YGT-141102-LS',
+  'YGT-420322-YX',
+  'YGT-610902-HK',
+] as const;
+export type DemoGroupCode = (typeof DEMO_GROUP_CODES)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic helpers
+// ---------------------------------------------------------------------------------------------
+
+/** FNV-1a 32-bit hash, the PRNG seed. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** mulberry32: small, seeded, deterministic PRNG returning [0, 1). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(items: readonly T[], rand: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/**
+ * Splits `total` over buckets with per-bucket minimums and random weights (0.4–1.6, so the
+ * largest share is at most four times the smallest), by largest remainder. Exact and deterministic.
+ */
+function allocate(total: number, minimums: readonly number[], rand: () => number): number[] {
+  const minSum = minimums.reduce((a, b) => a + b, 0);
+  if (minSum > total) throw new Error(`Cannot place ${total} items over minimums summing to ${minSum}`);
+  const weights = minimums.map(() => 0.4 + 1.2 * rand());
+  const weightSum = weights.reduce((a, b) => a + b, 0);
+  const spare = total - minSum;
+  const exact = weights.map((w) => (spare * w) / weightSum);
+  const counts = exact.map((x, i) => minimums[i] + Math.floor(x));
+  let left = total - counts.reduce((a, b) => a + b, 0);
+  const byRemainder = exact
+    .map((x, i) => ({ i, r: x - Math.floor(x) }))
+    .sort((a, b) => b.r - a.r || a.i - b.i);
+  for (let k = 0; left > 0; k++, left--) counts[byRemainder[k % byRemainder.length].i]++;
+  return counts;
+}
+
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
+// ---------------------------------------------------------------------------------------------
+// Builder
+// ---------------------------------------------------------------------------------------------
+
+/** Builds the structure demo data: same rows, same codes, every run. Pure. */
+export function buildStructureDemo(): StructureDemo {
+  const regions = new Map<string, DemoRegion>();
+  const groups: DemoGroup[] = [];
+  const institutions: DemoInstitution[] = [];
+
+  const addRegion = (code: string, name: string, level: RegionLevel, parentCode: string | null): void => {
+    const existing = regions.get(code);
+    if (existing && (existing.name !== name || existing.level !== level)) {
+      throw new Error(`Region ${code} declared twice with different data`);
+    }
+    if (!existing) regions.set(code, { code, name, level, parentCode });
+  };
+
+  for (const spec of GROUP_SPECS) {
+    const [provinceCode, provinceName] = spec.province;
+    const [prefectureCode, prefectureName] = spec.prefecture;
+    const [countyCode, countyName] = spec.county;
+    addRegion(provinceCode, provinceName, RegionLevel.PROVINCE, null);
+    addRegion(prefectureCode, prefectureName, RegionLevel.PREFECTURE, provinceCode);
+    addRegion(countyCode, countyName, RegionLevel.COUNTY, prefectureCode);
+
+    const prefix = spec.code.replace(/^YGT-/, '');
+    const leadCode = `${prefix}-L01`;
+    const dims = spec.dimensionTerms ? mapDimensions(spec.dimensionTerms) : [];
+    groups.push({
+      code: spec.code,
+      name: spec.name,
+      regionCode: countyCode,
+      prefectureCode,
+      provinceCode,
+      leadCode,
+      unifiedDimensions: dims,
+      declaredDimensionCount: spec.declaredDimensionCount ?? (spec.dimensionTerms ? dims.length : null),
+      timeZone: 'Asia/Shanghai',
+      since: spec.since,
+      sourceArticle: spec.sourceArticle,
+    });
+
+    const add = (code: string, name: string, kind: InstitutionKind, parentCode: string | null, invented: boolean): void => {
+      institutions.push({ code, name, kind, level: INSTITUTION_LEVEL[kind], groupCode: spec.code, parentCode, invented });
+    };
+
+    add(leadCode, spec.lead, InstitutionKind.LEAD_HOSPITAL, null, false);
+    spec.countyHospitals.forEach((name, i) => add(`${prefix}-C${pad(i + 1, 2)}`, name, InstitutionKind.COUNTY_HOSPITAL, null, false));
+    spec.externals.forEach((name, i) => add(`${prefix}-E${pad(i + 1, 2)}`, name, InstitutionKind.EXTERNAL, null, false));
+
+    const townshipCodes = spec.townships.map((_, i) => `${prefix}-T${pad(i + 1, 2)}`);
+    spec.townships.forEach((t, i) => add(townshipCodes[i], t.name, InstitutionKind.TOWNSHIP_HEALTH_CENTER, leadCode, t.invented));
+
+    if (spec.villageClinics === 0) continue;
+    const rand = prng(hash32(spec.code));
+    const counts = allocate(
+      spec.villageClinics,
+      spec.townships.map((t) => Math.max(1, t.fixedVillages?.length ?? 0)),
+      rand,
+    );
+
+    // Village stems unique within the group, none clashing with a real village named above.
+    const reserved = new Set(spec.townships.flatMap((t) => (t.fixedVillages ?? []).map((v) => v.name)));
+    const { surnames, suffixes, infix, clinic, communityFirst } = spec.village;
+    const stems = shuffle(
+      surnames.flatMap((s) => suffixes.map((x) => `${s}${infix}${x}`)),
+      rand,
+    );
+    let next = 0;
+    const usedNames = new Set<string>(reserved);
+    const generatedName = (place: string, community: boolean): string => {
+      for (;;) {
+        if (next >= stems.length) throw new Error(`Ran out of village names for ${spec.code}`);
+        const stem = stems[next++];
+        const name = community ? `${place}${stem}社区卫生室` : `${place}${stem}${clinic}`;
+        if (!usedNames.has(name)) {
+          usedNames.add(name);
+          return name;
+        }
+      }
+    };
+
+    spec.townships.forEach((t, ti) => {
+      const fixed = t.fixedVillages ?? [];
+      for (let v = 0; v < counts[ti]; v++) {
+        const code = `${townshipCodes[ti]}-V${pad(v + 1, 3)}`;
+        if (v < fixed.length) add(code, fixed[v].name, InstitutionKind.VILLAGE_CLINIC, townshipCodes[ti], fixed[v].invented);
+        else add(code, generatedName(t.place, communityFirst === true && v === fixed.length), InstitutionKind.VILLAGE_CLINIC, townshipCodes[ti], true);
+      }
+    });
+  }
+
+  const levelRank: Record<RegionLevel, number> = { PROVINCE: 0, PREFECTURE: 1, COUNTY: 2 };
+  return {
+    regions: [...regions.values()].sort((a, b) => levelRank[a.level] - levelRank[b.level] || a.code.localeCompare(b.code)),
+    groups,
+    institutions,
+  };
+}
+
+/** Per-group institution counts by kind, for tests and for logging after a seed. */
+export type StructureDemoSummary = Record<string, Record<InstitutionKind, number>>;
+
+export function summarizeStructureDemo(demo: Pick<StructureDemo, 'institutions'>): StructureDemoSummary {
+  const summary: StructureDemoSummary = {};
+  for (const inst of demo.institutions) {
+    const row = (summary[inst.groupCode] ??= {
+      LEAD_HOSPITAL: 0,
+      COUNTY_HOSPITAL: 0,
+      TOWNSHIP_HEALTH_CENTER: 0,
+      VILLAGE_CLINIC: 0,
+      EXTERNAL: 0,
+    });
+    row[inst.kind]++;
+  }
+  return summary;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loader
+// ---------------------------------------------------------------------------------------------
+
+/** What the loader needs of a Prisma client or interactive-transaction client. */
+export type StructureDemoDb = Pick<Prisma.TransactionClient, 'region' | 'countyGroup' | 'institution'>;
+
+/**
+ * Inserts the demo structure. Re-running is harmless (skipDuplicates). Regions go in parents
+ * first; groups go in with leadCode null, institutions parents first, then each group's leadCode
+ * is set once its lead hospital exists.
+ */
+export async function loadStructureDemo(db: StructureDemoDb): Promise<void> {
+  const demo = buildStructureDemo();
+
+  for (const level of [RegionLevel.PROVINCE, RegionLevel.PREFECTURE, RegionLevel.COUNTY]) {
+    await db.region.createMany({ data: demo.regions.filter((r) => r.level === level), skipDuplicates: true });
+  }
+
+  await db.countyGroup.createMany({
+    data: demo.groups.map((g) => ({ ...g, leadCode: null })),
+    skipDuplicates: true,
+  });
+
+  const waves: InstitutionKind[][] = [
+    [InstitutionKind.LEAD_HOSPITAL, InstitutionKind.COUNTY_HOSPITAL, InstitutionKind.EXTERNAL],
+    [InstitutionKind.TOWNSHIP_HEALTH_CENTER],
+    [InstitutionKind.VILLAGE_CLINIC],
+  ];
+  for (const kinds of waves) {
+    const data = demo.institutions.filter((i) => kinds.includes(i.kind));
+    if (data.length > 0) await db.institution.createMany({ data, skipDuplicates: true });
+  }
+
+  for (const g of demo.groups) {
+    await db.countyGroup.update({ where: { code: g.code }, data: { leadCode: g.leadCode } });
+  }
+}

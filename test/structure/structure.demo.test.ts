@@ -1,0 +1,271 @@
+// Pure checks of the structure demo data against src/demo/seed-groups.json (no database).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import {
+  buildStructureDemo,
+  DEMO_GROUP_CODES,
+  summarizeStructureDemo,
+  type DemoInstitution,
+  type StructureDemo,
+} from '../../src/modules/structure/structure.demo';
+
+interface SeedFigure {
+  what: string;
+  value: unknown;
+  reproduce: boolean;
+}
+interface SeedGroup {
+  article: string;
+  name: string;
+  region: Record<'province' | 'prefecture' | 'county', [string, string]>;
+  lead: string;
+  pilotSince?: string;
+  since?: string;
+  unifiedDimensions?: string[];
+  unifiedDimensionsCount?: number;
+  figures: SeedFigure[];
+}
+
+const seed = JSON.parse(readFileSync(join(__dirname, '../../src/demo/seed-groups.json'), 'utf8')) as {
+  groups: SeedGroup[];
+};
+const demo: StructureDemo = buildStructureDemo();
+
+// Expected group codes, keyed by source article (independent of the module's own table).
+const CODE_BY_ARTICLE: Record<string, string> = {
+  '000_7506de6db5ea0861.txt': 'YGT-340621-SX',
+  '001_64d16afcd9be0d04.txt': 'YGT-411324-ZP',
+  '002_1130064ad3d7abf0.txt': 'YGT-141102-LS',
+  '003_02c43f90991c12c3.txt': 'YGT-420322-YX',
+  '004_993314f26d1d3f19.txt': 'YGT-610902-HK',
+};
+
+// Test-side mapping of the articles' terms (kept apart from the module's on purpose).
+const TERM: Record<string, string> = {
+  行政后勤: 'ADMINISTRATION', 人事薪酬: 'PERSONNEL', 财务审计: 'FINANCE', 绩效考核: 'PERFORMANCE',
+  医疗服务: 'MEDICAL_SERVICES', 公共卫生服务: 'PUBLIC_HEALTH', 药械业务: 'MEDICINES_AND_DEVICES',
+  信息系统: 'INFORMATION_SYSTEMS', 行政: 'ADMINISTRATION', 人员: 'PERSONNEL', 资金: 'FINANCE',
+  业务: 'MEDICAL_SERVICES', 绩效: 'PERFORMANCE', 药械: 'MEDICINES_AND_DEVICES',
+};
+
+// Names the articles give that seed-groups.json does not list (003 writes "医共体天津、槐树分院").
+const EXTRA_REAL_NAMES: Record<string, string[]> = { 'YGT-420322-YX': ['天津分院'] };
+
+// Figures marked reproduce=true that belong to other domains (flows, standards, referrals).
+const OTHER_DOMAIN = new Set([
+  'trained nurses stationed at the branches (downward flows)',
+  'member-unit assessment',
+  'drug varieties stocked by every village clinic',
+  'experts stationed at branches from 2021-03-15 (downward flows)',
+  'branch staff trained at the lead hospital (upward flows), in 5 batches',
+  'upward referrals from township and village (上转)',
+  'green-channel chest-pain referral via the ECG network, branch to admission',
+  'personnel principle',
+]);
+
+const membersOf = (code: string): DemoInstitution[] => demo.institutions.filter((i) => i.groupCode === code);
+const ofKind = (code: string, kind: DemoInstitution['kind']): DemoInstitution[] =>
+  membersOf(code).filter((i) => i.kind === kind);
+const byCode = new Map(demo.institutions.map((i) => [i.code, i]));
+const asList = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : [v as string]);
+const countyName = (raw: string): string => raw.replace(/\s*\(.*$/, '');
+
+type Check = (groupCode: string, value: unknown) => void;
+
+const countOf = (kind: DemoInstitution['kind']): Check => (code, value) => {
+  expect(typeof value).toBe('number');
+  expect(ofKind(code, kind)).toHaveLength(value as number);
+};
+
+const namedTownships: Check = (code, value) => {
+  const lead = ofKind(code, 'LEAD_HOSPITAL')[0];
+  for (const name of asList(value)) {
+    const found = membersOf(code).filter((i) => i.name === name);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ kind: 'TOWNSHIP_HEALTH_CENTER', level: 2, parentCode: lead.code, invented: false });
+  }
+};
+
+const CHECKS: Record<string, Check> = {
+  'township branches (分院)': countOf('TOWNSHIP_HEALTH_CENTER'),
+  'township health centres': countOf('TOWNSHIP_HEALTH_CENTER'),
+  'township/street grassroots institutions': countOf('TOWNSHIP_HEALTH_CENTER'),
+  'village clinics (卫生室)': countOf('VILLAGE_CLINIC'),
+  'village clinics (村卫生所)': countOf('VILLAGE_CLINIC'),
+  'village clinics': countOf('VILLAGE_CLINIC'),
+  'village (community) clinics': countOf('VILLAGE_CLINIC'),
+  'named branches': namedTownships,
+  'named branch': namedTownships,
+  'named village clinic': (code, value) => {
+    for (const name of asList(value)) {
+      const found = membersOf(code).filter((i) => i.name === name);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatchObject({ kind: 'VILLAGE_CLINIC', level: 1, invented: false });
+      const parent = byCode.get(found[0].parentCode!)!;
+      expect(parent).toMatchObject({ kind: 'TOWNSHIP_HEALTH_CENTER', groupCode: code });
+      // 百善镇道口村卫生室 belongs under 百善分院: the clinic's name starts with its branch's place.
+      expect(name.startsWith(parent.name.replace(/分院$/, ''))).toBe(true);
+    }
+  },
+  'member institutions including the lead hospital': (code, value) => {
+    expect(membersOf(code).filter((i) => i.kind !== 'EXTERNAL')).toHaveLength(value as number);
+  },
+  'other county-level members named': (code, value) => {
+    const names = asList(value);
+    expect(ofKind(code, 'COUNTY_HOSPITAL').map((i) => i.name).sort()).toEqual([...names].sort());
+    for (const i of ofKind(code, 'COUNTY_HOSPITAL')) {
+      expect(i).toMatchObject({ level: 3, parentCode: null, invented: false });
+    }
+  },
+  'external partners (upper hospitals)': (code, value) => {
+    const names = asList(value);
+    expect(ofKind(code, 'EXTERNAL').map((i) => i.name).sort()).toEqual([...names].sort());
+    for (const i of ofKind(code, 'EXTERNAL')) {
+      expect(i).toMatchObject({ level: 4, parentCode: null, invented: false, groupCode: code });
+    }
+  },
+};
+
+describe('structure demo data', () => {
+  it('is deterministic', () => {
+    expect(buildStructureDemo()).toEqual(buildStructureDemo());
+  });
+
+  it('has the five seed groups with their regions, lead and dimensions', () => {
+    expect(demo.groups.map((g) => g.code)).toEqual(seed.groups.map((g) => CODE_BY_ARTICLE[g.article]));
+    expect([...DEMO_GROUP_CODES]).toEqual(demo.groups.map((g) => g.code));
+
+    for (const sg of seed.groups) {
+      const code = CODE_BY_ARTICLE[sg.article];
+      const g = demo.groups.find((x) => x.code === code)!;
+      expect(g).toMatchObject({
+        name: sg.name,
+        regionCode: sg.region.county[0],
+        prefectureCode: sg.region.prefecture[0],
+        provinceCode: sg.region.province[0],
+        timeZone: 'Asia/Shanghai',
+        sourceArticle: sg.article,
+      });
+      expect(code).toBe(`YGT-${sg.region.county[0]}-${code.split('-')[2]}`);
+      const since = sg.pilotSince ?? sg.since!;
+      if (/^\d{4}(-\d{2})?$/.test(since)) expect(g.since).toBe(since);
+      else expect(g.since).toMatch(/^\d{4}-01$/); // 恒口: "January of the article's year"
+
+      // Regions: province → prefecture → county, with names and parent links.
+      const [prov, pref, county] = (['province', 'prefecture', 'county'] as const).map((k) =>
+        demo.regions.find((r) => r.code === sg.region[k][0]),
+      );
+      expect(prov).toEqual({ code: sg.region.province[0], name: sg.region.province[1], level: 'PROVINCE', parentCode: null });
+      expect(pref).toEqual({ code: sg.region.prefecture[0], name: sg.region.prefecture[1], level: 'PREFECTURE', parentCode: prov!.code });
+      expect(county).toEqual({ code: sg.region.county[0], name: countyName(sg.region.county[1]), level: 'COUNTY', parentCode: pref!.code });
+
+      // Lead hospital.
+      const leads = ofKind(code, 'LEAD_HOSPITAL');
+      expect(leads).toHaveLength(1);
+      expect(leads[0]).toMatchObject({ name: sg.lead, code: g.leadCode, level: 3, parentCode: null, invented: false });
+
+      // Unified dimensions.
+      if (sg.unifiedDimensions) {
+        expect(g.unifiedDimensions).toHaveLength(sg.unifiedDimensions.length);
+        expect(new Set(g.unifiedDimensions)).toEqual(new Set(sg.unifiedDimensions.map((t) => TERM[t])));
+        expect(g.declaredDimensionCount).toBe(sg.unifiedDimensions.length);
+      } else if (sg.unifiedDimensionsCount !== undefined) {
+        expect(g.unifiedDimensions).toEqual([]);
+        expect(g.declaredDimensionCount).toBe(sg.unifiedDimensionsCount);
+      }
+    }
+    expect(demo.regions).toHaveLength(15);
+    expect(demo.regions.find((r) => r.code === '610902')?.name).toBe('汉滨区');
+    // Articles 003 and 004, which seed-groups.json does not itemise.
+    expect(demo.groups.find((g) => g.code === 'YGT-420322-YX')).toMatchObject({ unifiedDimensions: [], declaredDimensionCount: null });
+    const hk = demo.groups.find((g) => g.code === 'YGT-610902-HK')!;
+    expect(new Set(hk.unifiedDimensions)).toEqual(
+      new Set(['ADMINISTRATION', 'FINANCE', 'PERFORMANCE', 'MEDICINES_AND_DEVICES', 'INFORMATION_SYSTEMS', 'PUBLIC_HEALTH']),
+    );
+    expect(hk.declaredDimensionCount).toBe(hk.unifiedDimensions.length);
+  });
+
+  describe.each(seed.groups.map((g) => [g.name, g] as const))('%s reproduces its structure figures', (_name, sg) => {
+    const code = CODE_BY_ARTICLE[sg.article];
+    const figures = sg.figures.filter((f) => f.reproduce && !OTHER_DOMAIN.has(f.what));
+    it('has a check for every figure marked reproduce=true', () => {
+      expect(figures.filter((f) => !(f.what in CHECKS)).map((f) => f.what)).toEqual([]);
+      expect(figures.length).toBeGreaterThan(0);
+    });
+    it.each(figures.map((f) => [f.what, f] as const))('%s', (_what, f) => {
+      CHECKS[f.what](code, f.value);
+    });
+  });
+
+  it('uses unique, well-formed codes and the right levels and parents', () => {
+    const codes = demo.institutions.map((i) => i.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    const pattern: Record<DemoInstitution['kind'], RegExp> = {
+      LEAD_HOSPITAL: /^\d{6}-[A-Z]{2}-L01$/,
+      COUNTY_HOSPITAL: /^\d{6}-[A-Z]{2}-C\d{2}$/,
+      TOWNSHIP_HEALTH_CENTER: /^\d{6}-[A-Z]{2}-T\d{2}$/,
+      VILLAGE_CLINIC: /^\d{6}-[A-Z]{2}-T\d{2}-V\d{3}$/,
+      EXTERNAL: /^\d{6}-[A-Z]{2}-E\d{2}$/,
+    };
+    const level = { LEAD_HOSPITAL: 3, COUNTY_HOSPITAL: 3, TOWNSHIP_HEALTH_CENTER: 2, VILLAGE_CLINIC: 1, EXTERNAL: 4 };
+    for (const i of demo.institutions) {
+      expect(i.code).toMatch(pattern[i.kind]);
+      expect(i.code.startsWith(i.groupCode.replace(/^YGT-/, '') + '-')).toBe(true);
+      expect(i.level).toBe(level[i.kind]);
+      const group = demo.groups.find((g) => g.code === i.groupCode)!;
+      switch (i.kind) {
+        case 'TOWNSHIP_HEALTH_CENTER':
+          expect(i.parentCode).toBe(group.leadCode);
+          break;
+        case 'VILLAGE_CLINIC': {
+          const parent = byCode.get(i.parentCode!);
+          expect(parent).toMatchObject({ kind: 'TOWNSHIP_HEALTH_CENTER', groupCode: i.groupCode });
+          expect(i.code.startsWith(parent!.code + '-')).toBe(true);
+          break;
+        }
+        default:
+          expect(i.parentCode).toBeNull();
+      }
+    }
+  });
+
+  it('spreads village clinics unevenly, at least one per township', () => {
+    for (const code of DEMO_GROUP_CODES) {
+      const villages = ofKind(code, 'VILLAGE_CLINIC');
+      if (villages.length === 0) continue;
+      const perTownship = ofKind(code, 'TOWNSHIP_HEALTH_CENTER').map((t) => villages.filter((v) => v.parentCode === t.code).length);
+      expect(Math.min(...perTownship)).toBeGreaterThanOrEqual(1);
+      expect(Math.max(...perTownship)).toBeGreaterThan(Math.min(...perTownship));
+      expect(perTownship.reduce((a, b) => a + b, 0)).toBe(villages.length);
+    }
+  });
+
+  it('has names unique within each group, and marks exactly the real names as not invented', () => {
+    for (const sg of seed.groups) {
+      const code = CODE_BY_ARTICLE[sg.article];
+      const names = membersOf(code).map((i) => i.name);
+      expect(new Set(names).size).toBe(names.length);
+
+      const real = new Set<string>([sg.lead, ...(EXTRA_REAL_NAMES[code] ?? [])]);
+      for (const f of sg.figures) {
+        if (/^(named |other county-level members named|external partners)/.test(f.what)) asList(f.value).forEach((n) => real.add(n));
+      }
+      const notInvented = membersOf(code).filter((i) => !i.invented).map((i) => i.name);
+      expect(new Set(notInvented)).toEqual(real);
+      for (const i of membersOf(code).filter((x) => x.invented)) {
+        expect(i.name).toMatch(/(分院|卫生院|社区卫生服务中心|卫生室|卫生所)$/);
+      }
+    }
+  });
+
+  it('summarises counts by kind per group', () => {
+    expect(summarizeStructureDemo(demo)).toEqual({
+      'YGT-340621-SX': { LEAD_HOSPITAL: 1, COUNTY_HOSPITAL: 0, TOWNSHIP_HEALTH_CENTER: 12, VILLAGE_CLINIC: 164, EXTERNAL: 0 },
+      'YGT-411324-ZP': { LEAD_HOSPITAL: 1, COUNTY_HOSPITAL: 2, TOWNSHIP_HEALTH_CENTER: 24, VILLAGE_CLINIC: 0, EXTERNAL: 0 },
+      'YGT-141102-LS': { LEAD_HOSPITAL: 1, COUNTY_HOSPITAL: 0, TOWNSHIP_HEALTH_CENTER: 11, VILLAGE_CLINIC: 166, EXTERNAL: 0 },
+      'YGT-420322-YX': { LEAD_HOSPITAL: 1, COUNTY_HOSPITAL: 0, TOWNSHIP_HEALTH_CENTER: 10, VILLAGE_CLINIC: 163, EXTERNAL: 3 },
+      'YGT-610902-HK': { LEAD_HOSPITAL: 1, COUNTY_HOSPITAL: 0, TOWNSHIP_HEALTH_CENTER: 3, VILLAGE_CLINIC: 115, EXTERNAL: 0 },
+    });
+  });
+});
