@@ -14,7 +14,9 @@ import {
   type SqlDriverAdapterFactory,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
-import type { MigrationList, SchemaContainer, SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm';
+import type { MigrationList, SchemaContainer, SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm' with {
+  'resolution-mode': 'import',
+};
 import { Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
@@ -87,11 +89,13 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: Record<string, object>) => { exports: Record<string, unknown> };
 }
-type EngineRuntime = typeof import('@prisma/schema-engine-wasm/schema_engine_bg');
+type EngineRuntime = typeof import('@prisma/schema-engine-wasm/schema_engine_bg', {
+  with: { 'resolution-mode': 'import' },
+});
 
-// schema_engine_bg.js is ESM. tsc (module commonjs) would turn `import()` into `require()`, and
-// jest on Node 20 cannot require ESM, so keep a real dynamic import (jest needs
-// --experimental-vm-modules for it).
+// schema_engine_bg.js is ESM. ts-jest compiles to CommonJS, turning `import()` into `require()`,
+// and jest on Node 20 cannot require ESM: hide a real dynamic import from the compiler (under
+// jest it needs --experimental-vm-modules).
 const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 
 let engineClass: Promise<typeof SchemaEngine> | undefined;
