@@ -111,7 +111,14 @@ function loadEngineClass(): Promise<typeof SchemaEngine> {
     const runtime = (await importEsm(pathToFileURL(jsFile).href)) as EngineRuntime;
     const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: WasmApi };
     const bytes = fs.readFileSync(path.join(path.dirname(jsFile), 'schema_engine_bg.wasm'));
-    const instance = new wasm.Instance(new wasm.Module(bytes), { './schema_engine_bg.js': runtime });
+    // The engine guards its advisory lock with a 10 s setTimeout it never clears, which would keep
+    // the process (and jest) alive 10 s after the work is done. Unref it: while the engine really
+    // waits for the lock, the database connection keeps the process alive.
+    const imports: Record<string, unknown> = { ...runtime };
+    for (const name of Object.keys(runtime).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
+      imports[name] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
+    }
+    const instance = new wasm.Instance(new wasm.Module(bytes), { './schema_engine_bg.js': imports });
     runtime.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return runtime.SchemaEngine;

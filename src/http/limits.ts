@@ -60,13 +60,21 @@ export function checkOperationLimits(
       extensions: { code: ErrorCode.QUERY_TOO_DEEP, depth, maxDepth: limits.maxDepth, http: { status: 400 } },
     });
   }
-  const complexity = getComplexity({
-    schema,
-    query: document,
-    operationName: operation.name?.value,
-    variables: variables ?? {},
-    estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-  });
+  let complexity: number;
+  try {
+    complexity = getComplexity({
+      schema,
+      query: document,
+      operationName: operation.name?.value,
+      variables: variables ?? {},
+      estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (error) {
+    // The estimator coerces the variables first; a bad one is the client's error, as in execution.
+    return new GraphQLError(error instanceof Error ? error.message : 'The variables are not valid', {
+      extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
+    });
+  }
   if (complexity > limits.maxComplexity) {
     return new GraphQLError(
       `The operation's complexity is ${complexity}; the maximum is ${limits.maxComplexity}. Ask for smaller pages (first) or fewer nested lists`,

@@ -1,0 +1,115 @@
+// The HTTP surface: health endpoints, the offline browser page, GET queries, operation limits,
+// body size, and what errors carry in development and in production.
+import { GroupOverviewDocument } from '../../src/generated/operations';
+import { print } from 'graphql';
+import { startTestGateway, type TestGateway } from '../support/gateway';
+
+describe('development gateway', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway({ maxQueryDepth: 8, maxQueryComplexity: 2000, maxBodyBytes: 4096 });
+  });
+  afterAll(() => t?.stop());
+  const base = () => t.gateway.url.replace(/\/graphql$/, '');
+  const token = () => t.token('COUNTY', 'YGT-340621-SX');
+
+  test('/healthz and /readyz answer without a token', async () => {
+    const health = await fetch(`${base()}/healthz`);
+    expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
+    const ready = await fetch(`${base()}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready' }]);
+  });
+
+  test('/readyz reports missing migrations', async () => {
+    await t.gateway.db.prisma.$executeRawUnsafe(`UPDATE _prisma_migrations SET rolled_back_at = now()`);
+    try {
+      const ready = await fetch(`${base()}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { reason: string }).reason).toMatch(/migrations not applied/);
+    } finally {
+      await t.gateway.db.prisma.$executeRawUnsafe(`UPDATE _prisma_migrations SET rolled_back_at = NULL`);
+    }
+  });
+
+  test('the browser page at /graphql loads nothing from outside the machine', async () => {
+    const page = await fetch(t.gateway.url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<textarea id="query"');
+    expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
+    expect(html).not.toMatch(/@import|url\(/i);
+  });
+
+  test('GET queries work with a token and the CSRF-safe header', async () => {
+    const url = `${t.gateway.url}?query=${encodeURIComponent('{ viewer { scope } }')}`;
+    const response = await fetch(url, { headers: { authorization: `Bearer ${token()}`, 'apollo-require-preflight': 'true' } });
+    expect(await response.json()).toEqual({ data: { viewer: { scope: 'YGT-340621-SX' } } });
+    const anonymous = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(anonymous.status).toBe(401);
+  });
+
+  test('too deep and too complex operations are refused before they run', async () => {
+    const deep = await t.execute(
+      '{ institutions(filter: {}) { edges { node { parent { parent { parent { parent { parent { code } } } } } } } } }',
+      undefined,
+      token(),
+    );
+    expect(deep.status).toBe(400);
+    expect(deep.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_DEEP', maxDepth: 8 });
+    const before = t.gateway.db.statementCount();
+    const complex = await t.execute(
+      '{ institutions(filter: {}, first: 100) { edges { node { children(first: 100) { edges { node { code } } } } } } }',
+      undefined,
+      token(),
+    );
+    expect(complex.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', maxComplexity: 2000 });
+    expect(t.gateway.db.statementCount()).toBe(before);
+    // The contract's dashboard query fits within the limits.
+    const overview = await t.execute(GroupOverviewDocument, { groupCode: 'YGT-340621-SX' }, token());
+    expect(overview.errors).toBeUndefined();
+  });
+
+  test('an oversized body is 413 PAYLOAD_TOO_LARGE, a broken one 400', async () => {
+    const big = JSON.stringify({ query: print(GroupOverviewDocument), variables: { groupCode: 'x'.repeat(5000) } });
+    const response = await fetch(t.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token()}` },
+      body: big,
+    });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    const broken = await fetch(t.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token()}` },
+      body: '{"query": ',
+    });
+    expect(broken.status).toBe(400);
+  });
+
+  test('errors carry a code; development responses include the stack trace', async () => {
+    const r = await t.execute('{ countyGroup(code: "nope") { code } }', undefined, token());
+    expect(r.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'code' });
+    expect(r.errors![0].extensions!.stacktrace).toBeDefined();
+    const invalid = await t.execute('{ countyGroup(code: "x") { noSuchField } }', undefined, token());
+    expect(invalid.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const wrongType = await t.execute('query($n: Int) { countyGroups(first: $n) { totalCount } }', { n: 'ten' }, token());
+    expect(wrongType.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('production gateway', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway({ production: true });
+  });
+  afterAll(() => t?.stop());
+
+  test('errors carry no stack traces', async () => {
+    const token = t.token('COUNTY', 'YGT-340621-SX');
+    const r = await t.execute('{ countyGroup(code: "nope") { code } }', undefined, token);
+    expect(r.errors![0].extensions).toEqual({ code: 'NOT_FOUND', field: 'code' });
+    const tooMany = await t.execute('{ countyGroups(first: 1000) { totalCount } }', undefined, token);
+    expect(tooMany.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
+    expect(JSON.stringify(r)).not.toMatch(/\.ts:\d+/);
+  });
+});
