@@ -82,6 +82,7 @@ export async function startGateway(config: GatewayConfig, log: (line: string) =>
       limitsPlugin,
     ],
     includeStacktraceInErrorResponses: !config.production,
+    stopOnTerminationSignals: false, // main.ts owns shutdown: stop(), then the database, then exit 0
     formatError: (formatted, error) => maskInternalErrors(formatted, error, config.production, log),
   });
   await apollo.start();

@@ -141,6 +141,11 @@ async function withEngine<T>(
   try {
     engine = await Engine.new({ datamodels: datamodels.length > 0 ? datamodels : undefined }, log, adapter);
     return await run(engine);
+  } catch (error) {
+    // Other JS errors from the driver reach us as "External error id#N": give back the original.
+    const id = error instanceof Error ? /External error id#(\d+)/.exec(error.message)?.[1] : undefined;
+    const original = id === undefined ? undefined : adapter.errorRegistry.consumeError(Number(id));
+    throw original ? original.error : error;
   } finally {
     engine?.free();
   }

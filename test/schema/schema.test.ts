@@ -1,0 +1,30 @@
+// The committed SDL and the contract operations: drift between code and schema/schema.graphql fails
+// here, as does an edited copy of a contract file or a contract operation the schema cannot run.
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildSchema, parse, validate } from 'graphql';
+import { IMPLEMENTED_OPERATIONS } from '../../codegen';
+import { printGatewaySdl } from '../../src/schema';
+
+const root = path.resolve(__dirname, '../..');
+const committedSdl = () => fs.readFileSync(path.join(root, 'schema/schema.graphql'), 'utf8');
+
+test('schema/schema.graphql is what the code emits (run `npm run schema:emit` after changing types)', async () => {
+  expect(committedSdl()).toBe(await printGatewaySdl());
+});
+
+test('the implemented contract operations validate against the schema', () => {
+  const schema = buildSchema(committedSdl());
+  for (const file of IMPLEMENTED_OPERATIONS) {
+    const errors = validate(schema, parse(fs.readFileSync(path.join(root, file), 'utf8')));
+    expect([file, errors.map((e) => e.message)]).toEqual([file, []]);
+  }
+});
+
+const sharedContract = path.resolve(root, '../shared/contract');
+(fs.existsSync(sharedContract) ? test : test.skip)('schema/operations holds the contract files verbatim', () => {
+  for (const name of fs.readdirSync(sharedContract).filter((f) => f.endsWith('.graphql'))) {
+    const copy = path.join(root, 'schema/operations', name);
+    expect([name, fs.existsSync(copy) && fs.readFileSync(copy, 'utf8')]).toEqual([name, fs.readFileSync(path.join(sharedContract, name), 'utf8')]);
+  }
+});
