@@ -17,6 +17,7 @@ import {
 import type { MigrationList, SchemaContainer, SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm' with {
   'resolution-mode': 'import',
 };
+import type * as EngineRuntime from '@prisma/schema-engine-wasm/schema_engine_bg' with { 'resolution-mode': 'import' };
 import { Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
@@ -89,9 +90,6 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: Record<string, object>) => { exports: Record<string, unknown> };
 }
-type EngineRuntime = typeof import('@prisma/schema-engine-wasm/schema_engine_bg', {
-  with: { 'resolution-mode': 'import' },
-});
 
 // schema_engine_bg.js is ESM. ts-jest compiles to CommonJS, turning `import()` into `require()`,
 // and jest on Node 20 cannot require ESM: hide a real dynamic import from the compiler (under
@@ -108,7 +106,7 @@ let engineClass: Promise<typeof SchemaEngine> | undefined;
 function loadEngineClass(): Promise<typeof SchemaEngine> {
   engineClass ??= (async () => {
     const jsFile = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
-    const runtime = (await importEsm(pathToFileURL(jsFile).href)) as EngineRuntime;
+    const runtime = (await importEsm(pathToFileURL(jsFile).href)) as typeof EngineRuntime;
     const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: WasmApi };
     const bytes = fs.readFileSync(path.join(path.dirname(jsFile), 'schema_engine_bg.wasm'));
     // The engine guards its advisory lock with a 10 s setTimeout it never clears, which would keep

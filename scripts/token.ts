@@ -1,0 +1,27 @@
+// `npm run token -- --role COUNTY --scope YGT-340621-SX [--ttl 3600] [--subject name]`: issues a bearer
+// token signed with JWT_SECRET (or, for the embedded demo, the secret kept in data/jwt-secret).
+import { parseArgs } from 'node:util';
+import { isRole, ROLES } from '../src/auth/principal';
+import { resolveJwtSecret } from '../src/auth/secret';
+import { issueToken } from '../src/auth/token';
+import { loadConfig } from '../src/config';
+
+function main(): void {
+  const { values } = parseArgs({
+    options: { role: { type: 'string' }, scope: { type: 'string' }, ttl: { type: 'string' }, subject: { type: 'string' } },
+  });
+  if (!isRole(values.role) || !values.scope) {
+    console.error(`Usage: npm run token -- --role <${ROLES.join('|')}> --scope <code> [--ttl seconds] [--subject name]`);
+    process.exit(2);
+  }
+  const ttl = values.ttl === undefined ? undefined : Number(values.ttl);
+  if (ttl !== undefined && (!Number.isInteger(ttl) || ttl <= 0)) {
+    console.error('--ttl must be a positive number of seconds');
+    process.exit(2);
+  }
+  const config = loadConfig();
+  const secret = resolveJwtSecret({ jwtSecret: config.jwtSecret, dataDir: config.dataDir, allowGenerated: !config.production && !config.databaseUrl });
+  console.log(issueToken(secret, { role: values.role, scope: values.scope, subject: values.subject, ttlSeconds: ttl }));
+}
+
+main();
