@@ -94,7 +94,11 @@ interface WasmApi {
 // schema_engine_bg.js is ESM. ts-jest compiles to CommonJS, turning `import()` into `require()`,
 // and jest on Node 20 cannot require ESM: hide a real dynamic import from the compiler (under
 // jest it needs --experimental-vm-modules).
-const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+// The source carries a per-load nonce: V8 caches compiled Function bodies by source text along with
+// the import context of the first caller, which under jest is an earlier (torn-down) test file.
+const importEsm = new Function('specifier', `return import(specifier); // ${process.pid}-${Date.now()}-${Math.random()}`) as (
+  specifier: string,
+) => Promise<unknown>;
 
 let engineClass: Promise<typeof SchemaEngine> | undefined;
 
