@@ -1,0 +1,57 @@
+// `npm run bench:statements`: SQL statements sent by the contract's GroupOverview for each demo group
+// and for synthetic groups of 3 and 150 members, on an in-process gateway over the embedded database
+// (in memory), or over DATABASE_URL when set (the database must be empty or hold the demo data).
+import 'reflect-metadata';
+import { print } from 'graphql';
+import { issueToken } from '../src/auth/token';
+import { loadConfig } from '../src/config';
+import { GroupOverviewDocument } from '../src/generated/operations';
+import { startGateway } from '../src/server';
+
+const SECRET = 'bench-statements';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, {
+    port: 0,
+    host: '127.0.0.1',
+    jwtSecret: SECRET,
+    seedDemo: 'always',
+    printDemoTokens: false,
+    pgliteDir: process.env.DATABASE_URL ? '' : 'memory://',
+  });
+  const gateway = await startGateway(config, () => undefined);
+  const prisma = gateway.db.prisma;
+  try {
+    for (const [code, townships, villages] of [['BENCH-3', 2, 0], ['BENCH-150', 49, 100]] as const) {
+      if (await prisma.countyGroup.findUnique({ where: { code } })) continue;
+      await prisma.countyGroup.create({ data: { code, name: code, regionCode: '340621', prefectureCode: '340600', provinceCode: '340000', leadCode: `${code}-L01` } });
+      const rows = [{ code: `${code}-L01`, name: 'lead', kind: 'LEAD_HOSPITAL' as const, level: 3, groupCode: code, parentCode: null as string | null, invented: true }];
+      for (let i = 1; i <= townships; i++) rows.push({ code: `${code}-T${i}`, name: `t${i}`, kind: 'TOWNSHIP_HEALTH_CENTER' as never, level: 2, groupCode: code, parentCode: `${code}-L01`, invented: true });
+      for (let v = 1; v <= villages; v++) rows.push({ code: `${code}-V${v}`, name: `v${v}`, kind: 'VILLAGE_CLINIC' as never, level: 1, groupCode: code, parentCode: `${code}-T${((v - 1) % townships) + 1}`, invented: true });
+      await prisma.institution.createMany({ data: rows });
+    }
+    const groups = await prisma.countyGroup.findMany({ select: { code: true, name: true }, orderBy: { code: 'asc' } });
+    console.log(`store: ${gateway.db.kind}`);
+    console.log('group'.padEnd(20), 'members'.padStart(8), 'statements'.padStart(11));
+    for (const group of groups) {
+      const token = issueToken(SECRET, { role: 'COUNTY', scope: group.code });
+      const before = gateway.db.statementCount();
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: print(GroupOverviewDocument), variables: { groupCode: group.code } }),
+      });
+      const body = (await response.json()) as { data: { countyGroup: { memberCounts: { count: number }[] } }; errors?: unknown };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      const members = body.data.countyGroup.memberCounts.reduce((s, c) => s + c.count, 0);
+      console.log(group.code.padEnd(20), String(members).padStart(8), String(gateway.db.statementCount() - before).padStart(11));
+    }
+  } finally {
+    await gateway.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
