@@ -1,21 +1,22 @@
 // ESLint (flat config): typescript-eslint's recommended rules plus an import-cycle guard, so that a
 // domain module never ends up importing, through others, something that imports it.
 const tseslint = require('typescript-eslint');
-const importX = require('eslint-plugin-import-x');
+const importPlugin = require('eslint-plugin-import');
 
 module.exports = tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'src/generated/', 'data/', 'coverage/'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
-    ...importX.flatConfigs.typescript,
+    plugins: { import: importPlugin },
     settings: {
-      ...importX.flatConfigs.typescript.settings,
-      'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+      'import/extensions': ['.ts', '.js'],
+      'import/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import/resolver': { node: { extensions: ['.ts', '.js', '.json'] } },
     },
     rules: {
-      'import-x/no-cycle': ['error', { ignoreExternal: true }],
-      'import-x/no-self-import': 'error',
+      'import/no-cycle': ['error', { ignoreExternal: true }],
+      'import/no-self-import': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
