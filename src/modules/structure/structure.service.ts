@@ -42,7 +42,23 @@ function keyString(key: { partition: Partition; kind?: string; membersOnly: bool
   return JSON.stringify([key.partition, key.kind ?? null, key.membersOnly, key.page?.take ?? null, key.page?.afterKey ?? null]);
 }
 
+/** What other domains filter their own rows by: group codes, and for an INSTITUTION token its code. */
+export interface DomainScope {
+  groupCodes: string[];
+  /** Set for INSTITUTION tokens: rows must involve this institution. */
+  institutionCode?: string;
+}
+
+/** What a write needs to know of an institution, whoever the caller is. */
+export interface InstitutionRef {
+  code: string;
+  groupCode: string;
+  kind: InstitutionKind;
+  level: number;
+}
+
 export class StructureService {
+  private domainScope?: Promise<DomainScope>;
   private readonly regions: DataLoader<string, Region | null>;
   private readonly groups: DataLoader<string, CountyGroup | null>;
   private readonly institutions: DataLoader<string, Institution | null>;
@@ -111,6 +127,39 @@ export class StructureService {
 
   async requireRegion(code: string, field = 'code'): Promise<Region> {
     return (await this.regions.load(code)) ?? Promise.reject(notFound('Region', code, field));
+  }
+
+  /**
+   * The caller's scope as other domains apply it to their own tables (they never read structure's
+   * tables). One statement, once per request.
+   */
+  scopeForDomains(): Promise<DomainScope> {
+    this.domainScope ??= this.prisma.countyGroup
+      .findMany({ where: groupScope(this.principal), select: { code: true }, orderBy: { code: 'asc' } })
+      .then((groups) => ({
+        groupCodes: groups.map((g) => g.code),
+        institutionCode: this.principal.role === 'INSTITUTION' ? this.principal.scope : undefined,
+      }));
+    return this.domainScope;
+  }
+
+  /**
+   * Institutions by code for validating writes, whatever the caller's scope: the writing domain tells
+   * an unknown code from one outside the caller's scope. Never returned to clients as such.
+   */
+  async lookupForWrite(codes: readonly string[]): Promise<Map<string, InstitutionRef>> {
+    if (!codes.length) return new Map();
+    const rows = await this.prisma.institution.findMany({
+      where: { code: { in: [...new Set(codes)] } },
+      select: { code: true, groupCode: true, kind: true, level: true },
+    });
+    return new Map(rows.map((row) => [row.code, row]));
+  }
+
+  /** Time zones of groups by code (days and periods turn at local midnight). */
+  async timeZones(groupCodes: readonly string[]): Promise<Map<string, string>> {
+    const rows = await this.prisma.countyGroup.findMany({ where: { code: { in: [...groupCodes] } }, select: { code: true, timeZone: true } });
+    return new Map(rows.map((row) => [row.code, row.timeZone]));
   }
 
   memberCounts(groupCode: string): Promise<MemberCount[]> {

@@ -1,0 +1,45 @@
+// Reporting periods: both days inclusive, as calendar days of the group's time zone.
+import { Field, InputType } from 'type-graphql';
+import { badUserInput } from './errors';
+import { DateScalar } from './scalars';
+
+/** The longest period a query may ask for, in days (about ten years). */
+export const MAX_PERIOD_DAYS = 3700;
+
+@InputType({ description: 'Calendar days from `from` to `to`, both inclusive, in the group\'s time zone.' })
+export class PeriodInput {
+  @Field(() => DateScalar)
+  from!: Date;
+
+  @Field(() => DateScalar)
+  to!: Date;
+}
+
+/** A validated period as UTC-midnight dates (how Date scalars and DATE columns are represented). */
+export interface Period {
+  from: Date;
+  to: Date;
+}
+
+const DAY_MS = 86_400_000;
+
+export function checkPeriod(period: PeriodInput, field = 'period'): Period {
+  if (period.to.getTime() < period.from.getTime()) {
+    throw badUserInput(`${field}.to must not be before ${field}.from`, `${field}.to`);
+  }
+  if ((period.to.getTime() - period.from.getTime()) / DAY_MS + 1 > MAX_PERIOD_DAYS) {
+    throw badUserInput(`${field} may span at most ${MAX_PERIOD_DAYS} days`, field);
+  }
+  return { from: period.from, to: period.to };
+}
+
+/** Today's calendar day in a time zone, as a UTC-midnight Date. */
+export function todayIn(timeZone: string, now: Date = new Date()): Date {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Date(`${day}T00:00:00Z`);
+}
+
+/** A calendar day as YYYY-MM-DD. */
+export function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
