@@ -5,8 +5,9 @@ import { buildSchema } from 'type-graphql';
 import type { PubSub } from 'type-graphql';
 import { ViewerResolver } from './auth/viewer.resolver';
 import { structureResolvers } from './modules/structure';
+import { personnelResolvers } from './modules/personnel';
 
-export const resolvers = [ViewerResolver, ...structureResolvers] as const;
+export const resolvers = [ViewerResolver, ...structureResolvers, ...personnelResolvers] as const;
 
 export function buildGatewaySchema(options: { pubSub?: PubSub } = {}): Promise<GraphQLSchema> {
   return buildSchema({ resolvers, pubSub: options.pubSub, validate: false });

@@ -2,11 +2,12 @@
 // an empty database. Each domain contributes one loader; they run in order in one transaction.
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { loadStructureDemo } from '../modules/structure/structure.demo';
+import { loadPersonnelDemo } from '../modules/personnel/personnel.demo';
 
 type DemoLoader = (tx: Prisma.TransactionClient) => Promise<void>;
 
 /** Domain demo loaders, in dependency order. Add new domains' loaders here. */
-const DEMO_LOADERS: readonly DemoLoader[] = [loadStructureDemo];
+const DEMO_LOADERS: readonly DemoLoader[] = [loadStructureDemo, loadPersonnelDemo];
 
 /** Seeds the demo data unless the database already holds a county group. */
 export async function seedDemoData(prisma: PrismaClient): Promise<{ seeded: boolean }> {

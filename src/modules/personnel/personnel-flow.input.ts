@@ -1,0 +1,63 @@
+import { Field, InputType } from 'type-graphql';
+import { DateScalar } from '../../common/scalars';
+import { PersonnelFlowKind, Profession, StaffTitle } from './personnel.enums';
+
+@InputType({ description: 'The person a flow is about, as the personnel system knows them.' })
+export class StaffInput {
+  @Field(() => String)
+  externalId!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: "Institution code of the person's employer." })
+  homeCode!: string;
+
+  @Field(() => StaffTitle, { nullable: true })
+  title?: StaffTitle;
+
+  @Field(() => Profession, { nullable: true })
+  profession?: Profession;
+
+  @Field(() => String, { nullable: true, description: 'Contact phone; shown only to the group and the home institution.' })
+  phone?: string;
+
+  @Field(() => String, { nullable: true, description: 'Resident ID number: only a masked form (first 6, last 4) is stored.' })
+  idNumber?: string;
+}
+
+@InputType({ description: 'One flow as a personnel system sends it. Direction is derived from the two ends.' })
+export class PersonnelFlowInput {
+  @Field(() => String)
+  source!: string;
+
+  @Field(() => String)
+  externalId!: string;
+
+  @Field(() => StaffInput)
+  staff!: StaffInput;
+
+  @Field(() => String)
+  fromCode!: string;
+
+  @Field(() => String)
+  toCode!: string;
+
+  @Field(() => PersonnelFlowKind)
+  kind!: PersonnelFlowKind;
+
+  @Field(() => DateScalar)
+  startDate!: Date;
+
+  @Field(() => DateScalar, { nullable: true })
+  endDate?: Date;
+
+  @Field(() => Boolean, { nullable: true, description: 'true declares a move between two institutions of the same level.' })
+  lateral?: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The opposite-direction flow of the same source it is paired with ("派一送一").' })
+  pairedExternalId?: string;
+
+  @Field(() => Boolean, { nullable: true, description: 'true marks the flow cancelled: kept, counted nowhere.' })
+  cancelled?: boolean;
+}

@@ -1,0 +1,47 @@
+import { Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { MAX_BATCH_SIZE } from '../../common/batch';
+import { Institution } from '../structure/institution.type';
+import { RecordPersonnelFlowsArgs } from './personnel.args';
+import { PersonnelFlowStatus } from './personnel.enums';
+import { RecordPersonnelFlowsPayload } from './personnel-flow.payload';
+import { PersonnelFlow } from './personnel-flow.type';
+import { Staff } from './staff.type';
+
+@Resolver(() => PersonnelFlow)
+export class PersonnelFlowResolver {
+  @Mutation(() => RecordPersonnelFlowsPayload, {
+    description: `Stores personnel flows from a source system (SOURCE_SYSTEM tokens, for their group): at most ${MAX_BATCH_SIZE} records, idempotent on (source, externalId). Every record gets an outcome by index; a bad one is REJECTED with a code and field and never stops the others.`,
+  })
+  recordPersonnelFlows(@Args(() => RecordPersonnelFlowsArgs) { input }: RecordPersonnelFlowsArgs, @Ctx() ctx: RequestContext): Promise<RecordPersonnelFlowsPayload> {
+    return ctx.personnelRecorder.record(input);
+  }
+
+  @FieldResolver(() => PersonnelFlowStatus)
+  status(@Root() flow: PersonnelFlow, @Ctx() ctx: RequestContext): Promise<PersonnelFlowStatus> {
+    return ctx.personnel.status(flow);
+  }
+
+  @FieldResolver(() => Staff)
+  async staff(@Root() flow: PersonnelFlow, @Ctx() ctx: RequestContext): Promise<Staff> {
+    return (await ctx.personnel.staff(flow.staffId))!;
+  }
+
+  @FieldResolver(() => Institution, { nullable: true, description: "Where the person comes from (null when outside the caller's scope)." })
+  from(@Root() flow: PersonnelFlow, @Ctx() ctx: RequestContext): Promise<Institution | null> {
+    return ctx.structure.institution(flow.fromCode);
+  }
+
+  @FieldResolver(() => Institution, { nullable: true, description: "Where the person goes (null when outside the caller's scope)." })
+  to(@Root() flow: PersonnelFlow, @Ctx() ctx: RequestContext): Promise<Institution | null> {
+    return ctx.structure.institution(flow.toCode);
+  }
+
+  @FieldResolver(() => PersonnelFlow, {
+    nullable: true,
+    description: 'The opposite-direction flow it is paired with ("派一送一"), whichever side declared the pair.',
+  })
+  pairedWith(@Root() flow: PersonnelFlow, @Ctx() ctx: RequestContext): Promise<PersonnelFlow | null> {
+    return ctx.personnel.pairedWith(flow);
+  }
+}

@@ -1,0 +1,43 @@
+// The personnel figures attached to groups and institutions of the structure domain.
+import { Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { connectionComplexity, type Page } from '../../common/pagination';
+import { CountyGroup } from '../structure/county-group.type';
+import { Institution } from '../structure/institution.type';
+import { InstitutionFlowsArgs, PeriodArgs, PersonnelFlowsArgs, YearArgs } from './personnel.args';
+import { LONG_TERM_DAYS } from './personnel.service';
+import { PersonnelFlow, PersonnelFlowConnection } from './personnel-flow.type';
+import { GroupPersonnelSummary, MemberPersonnelSummary } from './personnel-summary.type';
+
+@Resolver(() => CountyGroup)
+export class GroupPersonnelResolver {
+  @FieldResolver(() => GroupPersonnelSummary, { description: 'Flows of the group that overlap the period.' })
+  personnelSummary(@Root() group: CountyGroup, @Args(() => PeriodArgs) { period }: PeriodArgs, @Ctx() ctx: RequestContext): Promise<GroupPersonnelSummary> {
+    return ctx.personnel.groupSummary(group.code, period);
+  }
+
+  @FieldResolver(() => PersonnelFlowConnection, { complexity: connectionComplexity, description: 'Flows of the group, by start date.' })
+  personnelFlows(@Root() group: CountyGroup, @Args(() => PersonnelFlowsArgs) args: PersonnelFlowsArgs, @Ctx() ctx: RequestContext): Promise<Page<PersonnelFlow>> {
+    return ctx.personnel.groupFlows(group.code, args, args);
+  }
+
+  @FieldResolver(() => Int, {
+    description: `Physicians of intermediate title or higher (中级及以上) stationed down for ${LONG_TERM_DAYS} days or more in the year (downward flows of each person added up, clipped to the year; open flows count to today).`,
+  })
+  longTermStationedPhysicians(@Root() group: CountyGroup, @Args(() => YearArgs) { year }: YearArgs, @Ctx() ctx: RequestContext): Promise<number> {
+    return ctx.personnel.longTermStationedPhysicians(group.code, year);
+  }
+}
+
+@Resolver(() => Institution)
+export class InstitutionPersonnelResolver {
+  @FieldResolver(() => MemberPersonnelSummary, { description: 'Flows into and out of the institution that overlap the period.' })
+  personnelSummary(@Root() institution: Institution, @Args(() => PeriodArgs) { period }: PeriodArgs, @Ctx() ctx: RequestContext): Promise<MemberPersonnelSummary> {
+    return ctx.personnel.memberSummary(institution.code, period);
+  }
+
+  @FieldResolver(() => PersonnelFlowConnection, { complexity: connectionComplexity, description: 'Flows into or out of the institution, by start date.' })
+  personnelFlows(@Root() institution: Institution, @Args(() => InstitutionFlowsArgs) args: InstitutionFlowsArgs, @Ctx() ctx: RequestContext): Promise<Page<PersonnelFlow>> {
+    return ctx.personnel.institutionFlows(institution.code, args.end, args, args);
+  }
+}

@@ -1,0 +1,280 @@
+// Reads of the personnel domain. One instance per request; its DataLoaders batch one operation's
+// lookups and die with it. Counts are SQL aggregates: one statement whatever the number of flows.
+import DataLoader from 'dataloader';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client';
+import type { Principal } from '../../auth/principal';
+import type { Direction } from '../../common/direction';
+import { badUserInput, forbidden } from '../../common/errors';
+import { Page, pageRequest } from '../../common/pagination';
+import { checkPeriod, isoDay, todayIn, type Period, type PeriodInput } from '../../common/period';
+import { ratio } from '../../common/ratio';
+import type { StructureService } from '../structure/structure.service';
+import { FlowEnd } from './personnel.args';
+import { INTERMEDIATE_OR_HIGHER, PersonnelFlowStatus, type PersonnelFlowKind } from './personnel.enums';
+import type { PersonnelFlow } from './personnel-flow.type';
+import type { GroupPersonnelSummary, MemberPersonnelSummary } from './personnel-summary.type';
+import { flowScope, flowScopeSql, maySeeContact } from './personnel.scope';
+import type { Staff } from './staff.type';
+
+const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+/** Six months, for "stationed down for six months or more in a year". */
+export const LONG_TERM_DAYS = 183;
+
+type FlowRow = Omit<PersonnelFlow, 'id'> & { id: number };
+
+export interface FlowFilter {
+  period?: PeriodInput;
+  direction?: Direction;
+  kind?: PersonnelFlowKind;
+}
+
+function toFlow(row: FlowRow): PersonnelFlow {
+  return { ...row, id: String(row.id) };
+}
+
+/** Cursor key of a flow in list order (start date, then id). */
+function flowKey(flow: PersonnelFlow): string {
+  return `${isoDay(flow.startDate)}|${flow.id.padStart(12, '0')}`;
+}
+
+export class PersonnelService {
+  private readonly staffById: DataLoader<number, Staff | null>;
+  private readonly partners: DataLoader<PersonnelFlow, PersonnelFlow | null, string>;
+  private readonly groupSummaries: DataLoader<{ groupCode: string; period: Period }, GroupPersonnelSummary, string>;
+  private readonly memberSummaries: DataLoader<{ code: string; period: Period }, MemberPersonnelSummary, string>;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly principal: Principal,
+    private readonly structure: StructureService,
+  ) {
+    this.staffById = new DataLoader(async (ids) => {
+      const rows = await prisma.staff.findMany({ where: { id: { in: [...ids] } } });
+      const map = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => map.get(id) ?? null);
+    });
+    this.partners = new DataLoader((flows) => this.loadPartners(flows), { cacheKeyFn: (f) => f.id });
+    this.groupSummaries = new DataLoader((keys) => this.loadGroupSummaries(keys), {
+      cacheKeyFn: (k) => summaryKey(k.groupCode, k.period),
+    });
+    this.memberSummaries = new DataLoader((keys) => this.loadMemberSummaries(keys), {
+      cacheKeyFn: (k) => summaryKey(k.code, k.period),
+    });
+  }
+
+  staff(id: number): Promise<Staff | null> {
+    return this.staffById.load(id);
+  }
+
+  /** Contact data goes only to the person's group and home institution; others get FORBIDDEN. */
+  async staffContact(staff: Staff, field: 'phone' | 'idNumberMasked'): Promise<string | null> {
+    const scope = await this.structure.scopeForDomains();
+    if (!maySeeContact(scope, this.principal.role, staff)) {
+      throw forbidden(`Staff contact data (${field}) is visible only to the person's group and home institution`);
+    }
+    return staff[field];
+  }
+
+  /** The flow paired with this one, whichever side declared the pair (null when out of scope). */
+  pairedWith(flow: PersonnelFlow): Promise<PersonnelFlow | null> {
+    return this.partners.load(flow);
+  }
+
+  async status(flow: PersonnelFlow): Promise<PersonnelFlowStatus> {
+    if (flow.cancelled) return PersonnelFlowStatus.CANCELLED;
+    const group = await this.structure.group(flow.groupCode);
+    const today = todayIn(group?.timeZone ?? DEFAULT_TIME_ZONE).getTime();
+    if (flow.startDate.getTime() > today) return PersonnelFlowStatus.PLANNED;
+    if (flow.endDate && flow.endDate.getTime() < today) return PersonnelFlowStatus.COMPLETED;
+    return PersonnelFlowStatus.ACTIVE;
+  }
+
+  groupSummary(groupCode: string, period: PeriodInput): Promise<GroupPersonnelSummary> {
+    return this.groupSummaries.load({ groupCode, period: checkPeriod(period) });
+  }
+
+  memberSummary(code: string, period: PeriodInput): Promise<MemberPersonnelSummary> {
+    return this.memberSummaries.load({ code, period: checkPeriod(period) });
+  }
+
+  /** A group's flows, in start-date order. */
+  groupFlows(groupCode: string, filter: FlowFilter, args: { first?: number; after?: string }): Promise<Page<PersonnelFlow>> {
+    return this.listFlows({ groupCode }, filter, args);
+  }
+
+  /** Flows into, out of, or either way through one institution. */
+  institutionFlows(code: string, end: FlowEnd, filter: FlowFilter, args: { first?: number; after?: string }): Promise<Page<PersonnelFlow>> {
+    const where: Prisma.PersonnelFlowWhereInput =
+      end === FlowEnd.INTO ? { toCode: code } : end === FlowEnd.OUT_OF ? { fromCode: code } : { OR: [{ toCode: code }, { fromCode: code }] };
+    return this.listFlows(where, filter, args);
+  }
+
+  /** Distinct intermediate-or-higher physicians of the group with ≥ 183 days stationed down in the year. */
+  async longTermStationedPhysicians(groupCode: string, year: number): Promise<number> {
+    if (!Number.isInteger(year) || year < 1990 || year > 2100) throw badUserInput('year must be a calendar year between 1990 and 2100', 'year');
+    const scope = await this.structure.scopeForDomains();
+    const group = await this.structure.group(groupCode);
+    const today = todayIn(group?.timeZone ?? DEFAULT_TIME_ZONE);
+    const from = new Date(Date.UTC(year, 0, 1));
+    const to = new Date(Date.UTC(year, 11, 31));
+    const [row] = await this.prisma.$queryRaw<{ physicians: number }[]>`
+      SELECT count(*)::int AS physicians FROM (
+        SELECT f.staff_id, sum(${clippedDays(from, to, today)}) AS days
+        FROM personnel_flow f JOIN staff s ON s.id = f.staff_id
+        WHERE f.group_code = ${groupCode} AND ${flowScopeSql(scope)}
+          AND f.direction = 'DOWNWARD' AND NOT f.cancelled
+          AND s.profession = 'PHYSICIAN' AND s.title::text IN (${Prisma.join(INTERMEDIATE_OR_HIGHER)})
+          AND ${overlaps(from, to)}
+        GROUP BY f.staff_id
+      ) d WHERE d.days >= ${LONG_TERM_DAYS}`;
+    return row.physicians;
+  }
+
+  private async listFlows(
+    owner: Prisma.PersonnelFlowWhereInput,
+    filter: FlowFilter,
+    args: { first?: number; after?: string },
+  ): Promise<Page<PersonnelFlow>> {
+    const page = pageRequest(args);
+    const scope = await this.structure.scopeForDomains();
+    const conditions: Prisma.PersonnelFlowWhereInput[] = [owner, flowScope(scope)];
+    if (filter.period) {
+      const period = checkPeriod(filter.period);
+      conditions.push({ startDate: { lte: period.to }, OR: [{ endDate: null }, { endDate: { gte: period.from } }] });
+    }
+    if (filter.direction) conditions.push({ direction: filter.direction });
+    if (filter.kind) conditions.push({ kind: filter.kind });
+    const where: Prisma.PersonnelFlowWhereInput = { AND: conditions };
+    let after: Prisma.PersonnelFlowWhereInput = {};
+    if (page.afterKey) {
+      const [day, id] = page.afterKey.split('|');
+      const start = new Date(`${day}T00:00:00Z`);
+      if (Number.isNaN(start.getTime()) || !/^\d+$/.test(id ?? '')) throw badUserInput('after is not a cursor of this list', 'after');
+      after = { OR: [{ startDate: { gt: start } }, { startDate: start, id: { gt: Number(id) } }] };
+    }
+    const rows = await this.prisma.personnelFlow.findMany({
+      where: { AND: [where, after] },
+      orderBy: [{ startDate: 'asc' }, { id: 'asc' }],
+      take: page.take + 1,
+    });
+    return Page.fromRows(rows.map(toFlow), page.take, flowKey, () => this.prisma.personnelFlow.count({ where }));
+  }
+
+  private async loadGroupSummaries(keys: readonly { groupCode: string; period: Period }[]): Promise<GroupPersonnelSummary[]> {
+    const scope = await this.structure.scopeForDomains();
+    const today = todayIn(DEFAULT_TIME_ZONE);
+    const results = new Map<string, GroupPersonnelSummary>();
+    // One statement per distinct period (a dashboard asks for one), covering every group asked.
+    for (const { period, items } of groupByPeriod(keys)) {
+      const rows = await this.prisma.$queryRaw<{ group_code: string; downward: number; upward: number; paired: number; days: number }[]>`
+        SELECT f.group_code,
+               count(*) FILTER (WHERE f.direction = 'DOWNWARD')::int AS downward,
+               count(*) FILTER (WHERE f.direction = 'UPWARD')::int AS upward,
+               count(*) FILTER (WHERE f.direction = 'DOWNWARD' AND ${hasPartner()})::int AS paired,
+               coalesce(sum(${clippedDays(period.from, period.to, today)}) FILTER (WHERE f.direction = 'DOWNWARD'), 0)::int AS days
+        FROM personnel_flow f
+        WHERE f.group_code IN (${Prisma.join(items.map((k) => k.groupCode))}) AND ${flowScopeSql(scope)}
+          AND NOT f.cancelled AND ${overlaps(period.from, period.to)}
+        GROUP BY f.group_code`;
+      for (const k of items) {
+        const row = rows.find((r) => r.group_code === k.groupCode);
+        const downward = row?.downward ?? 0;
+        const paired = row?.paired ?? 0;
+        results.set(summaryKey(k.groupCode, period), {
+          downward,
+          upward: row?.upward ?? 0,
+          paired,
+          pairingRate: ratio(paired, downward),
+          personDaysDown: row?.days ?? 0,
+        });
+      }
+    }
+    return keys.map((k) => results.get(summaryKey(k.groupCode, k.period))!);
+  }
+
+  private async loadMemberSummaries(keys: readonly { code: string; period: Period }[]): Promise<MemberPersonnelSummary[]> {
+    const scope = await this.structure.scopeForDomains();
+    const today = todayIn(DEFAULT_TIME_ZONE);
+    const results = new Map<string, MemberPersonnelSummary>();
+    for (const { period, items } of groupByPeriod(keys)) {
+      const codes = items.map((k) => k.code);
+      // Each flow counts once at its receiving end and once at its sending end.
+      const rows = await this.prisma.$queryRaw<
+        { code: string; received_down: number; sent_up: number; sent_down: number; received_up: number; paired: number; days: number }[]
+      >`
+        SELECT e.code,
+               count(*) FILTER (WHERE e.end_kind = 'to' AND f.direction = 'DOWNWARD')::int AS received_down,
+               count(*) FILTER (WHERE e.end_kind = 'from' AND f.direction = 'UPWARD')::int AS sent_up,
+               count(*) FILTER (WHERE e.end_kind = 'from' AND f.direction = 'DOWNWARD')::int AS sent_down,
+               count(*) FILTER (WHERE e.end_kind = 'to' AND f.direction = 'UPWARD')::int AS received_up,
+               count(*) FILTER (WHERE e.end_kind = 'to' AND f.direction = 'DOWNWARD' AND ${hasPartner()})::int AS paired,
+               coalesce(sum(${clippedDays(period.from, period.to, today)}) FILTER (WHERE e.end_kind = 'to' AND f.direction = 'DOWNWARD'), 0)::int AS days
+        FROM personnel_flow f
+        CROSS JOIN LATERAL (VALUES (f.to_code, 'to'), (f.from_code, 'from')) AS e(code, end_kind)
+        WHERE e.code IN (${Prisma.join(codes)})
+          AND (f.to_code IN (${Prisma.join(codes)}) OR f.from_code IN (${Prisma.join(codes)}))
+          AND ${flowScopeSql(scope)} AND NOT f.cancelled AND ${overlaps(period.from, period.to)}
+        GROUP BY e.code`;
+      for (const k of items) {
+        const row = rows.find((r) => r.code === k.code);
+        const receivedDown = row?.received_down ?? 0;
+        const paired = row?.paired ?? 0;
+        results.set(summaryKey(k.code, period), {
+          receivedDown,
+          sentUp: row?.sent_up ?? 0,
+          sentDown: row?.sent_down ?? 0,
+          receivedUp: row?.received_up ?? 0,
+          paired,
+          pairingRate: ratio(paired, receivedDown),
+          personDaysReceived: row?.days ?? 0,
+        });
+      }
+    }
+    return keys.map((k) => results.get(summaryKey(k.code, k.period))!);
+  }
+
+  private async loadPartners(flows: readonly PersonnelFlow[]): Promise<(PersonnelFlow | null)[]> {
+    const scope = await this.structure.scopeForDomains();
+    const declared = flows.filter((f) => f.pairedExternalId);
+    const conditions: Prisma.PersonnelFlowWhereInput[] = [
+      ...declared.map((f) => ({ source: f.source, externalId: f.pairedExternalId! })),
+      ...flows.map((f) => ({ source: f.source, pairedExternalId: f.externalId })),
+    ];
+    const rows = (await this.prisma.personnelFlow.findMany({ where: { AND: [{ OR: conditions }, flowScope(scope)] } })).map(toFlow);
+    return flows.map(
+      (f) =>
+        rows.find((r) => r.source === f.source && r.id !== f.id && (r.externalId === f.pairedExternalId || r.pairedExternalId === f.externalId)) ??
+        null,
+    );
+  }
+}
+
+/** Days of flow `f` inside [from, to], an open end counting up to today; 0 when outside. */
+function clippedDays(from: Date, to: Date, today: Date): Prisma.Sql {
+  return Prisma.sql`GREATEST(0, LEAST(COALESCE(f.end_date, ${today}::date), ${to}::date) - GREATEST(f.start_date, ${from}::date) + 1)`;
+}
+
+/** Flow `f` overlaps [from, to]. */
+function overlaps(from: Date, to: Date): Prisma.Sql {
+  return Prisma.sql`f.start_date <= ${to}::date AND (f.end_date IS NULL OR f.end_date >= ${from}::date)`;
+}
+
+/** Flow `f` has a partner, declared by either side (cancelled partners do not count). */
+function hasPartner(): Prisma.Sql {
+  return Prisma.sql`EXISTS (SELECT 1 FROM personnel_flow p WHERE p.source = f.source AND NOT p.cancelled AND p.id <> f.id
+    AND (p.external_id = f.paired_external_id OR p.paired_external_id = f.external_id))`;
+}
+
+function groupByPeriod<K extends { period: Period }>(keys: readonly K[]): { period: Period; items: K[] }[] {
+  const groups = new Map<string, { period: Period; items: K[] }>();
+  for (const key of keys) {
+    const id = isoDay(key.period.from) + isoDay(key.period.to);
+    if (!groups.has(id)) groups.set(id, { period: key.period, items: [] });
+    groups.get(id)!.items.push(key);
+  }
+  return [...groups.values()];
+}
+
+function summaryKey(owner: string, period: Period): string {
+  return `${owner}@${isoDay(period.from)}..${isoDay(period.to)}`;
+}

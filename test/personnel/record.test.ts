@@ -1,0 +1,129 @@
+// recordPersonnelFlows on PostgreSQL: every rejection rule with its code and field, partial batches,
+// idempotent replays, pairing ("派一送一") and the scope of writes.
+import { startTestGateway, type TestGateway } from '../support/gateway';
+import { COUNTY, createPersonnelFixture, flow, GROUP, LEAD, OTHER_GROUP, OTHER_LEAD, OTHER_T1, record, RECORD, T1, T2, VILLAGE } from './fixtures';
+
+let t: TestGateway;
+beforeAll(async () => {
+  t = await startTestGateway();
+  await createPersonnelFixture(t);
+});
+afterAll(() => t?.stop());
+
+const stored = (source: string, externalId: string) =>
+  t.gateway.db.prisma.personnelFlow.findUnique({ where: { source_externalId: { source, externalId } } });
+
+test('a good batch is stored, with directions derived from the levels', async () => {
+  const result = await record(t, [
+    flow({ externalId: 'G-DOWN' }),
+    flow({ externalId: 'G-UP', staff: { externalId: 'S-G-UP', name: '村医甲', homeCode: T1 }, fromCode: T1, toCode: LEAD, kind: 'TRAINING' }),
+    flow({ externalId: 'G-VILLAGE-UP', staff: { externalId: 'S-V', name: '村医乙', homeCode: VILLAGE }, fromCode: VILLAGE, toCode: T1, kind: 'TRAINING' }),
+    flow({ externalId: 'G-LATERAL', staff: { externalId: 'S-LAT', name: '护士丙', homeCode: T1 }, fromCode: T1, toCode: T2, kind: 'AD_HOC', lateral: true }),
+  ]);
+  expect(result).toMatchObject({ accepted: 4, rejected: 0 });
+  expect(result.results.map((r) => [r.status, r.flow?.direction])).toEqual([
+    ['CREATED', 'DOWNWARD'],
+    ['CREATED', 'UPWARD'],
+    ['CREATED', 'UPWARD'],
+    ['CREATED', 'LATERAL'],
+  ]);
+  expect((await stored('hr', 'G-DOWN'))?.direction).toBe('DOWNWARD');
+});
+
+test('every bad record is rejected with its own code and field; the good ones are stored', async () => {
+  await record(t, [flow({ externalId: 'B-BASE', startDate: '2024-03-01', endDate: '2024-03-31' })]);
+  await record(t, [flow({ externalId: 'B-OTHER-GROUP', fromCode: OTHER_LEAD, toCode: OTHER_T1, staff: { externalId: 'S-OG', name: '外组专家', homeCode: OTHER_LEAD } })], OTHER_GROUP);
+  const cases: [ReturnType<typeof flow>, string, string][] = [
+    [flow({ externalId: 'B-UNKNOWN', toCode: 'NO-SUCH-CODE' }), 'UNKNOWN_INSTITUTION', 'toCode'],
+    [flow({ externalId: 'B-HOME', staff: { externalId: 'S-HOME', name: '某', homeCode: 'NOWHERE' } }), 'UNKNOWN_INSTITUTION', 'staff.homeCode'],
+    [flow({ externalId: 'B-SAME', toCode: LEAD }), 'SAME_INSTITUTION', 'toCode'],
+    [flow({ externalId: 'B-LATERAL', fromCode: LEAD, toCode: COUNTY }), 'LATERAL_NOT_DECLARED', 'lateral'],
+    [flow({ externalId: 'B-NOT-LATERAL', lateral: true }), 'NOT_LATERAL', 'lateral'],
+    [flow({ externalId: 'B-END', startDate: '2024-05-10', endDate: '2024-05-01' }), 'END_BEFORE_START', 'endDate'],
+    [flow({ externalId: 'B-OVERLAP', staff: { externalId: 'S-B-BASE', name: '专家', homeCode: LEAD }, toCode: T2, startDate: '2024-03-31', endDate: '2024-04-30' }), 'OVERLAPPING_FLOW', 'startDate'],
+    [flow({ externalId: 'B-PAIR-MISSING', pairedExternalId: 'NOT-THERE' }), 'PAIR_NOT_FOUND', 'pairedExternalId'],
+    [flow({ externalId: 'B-PAIR-SAME-DIR', pairedExternalId: 'B-BASE' }), 'PAIR_SAME_DIRECTION', 'pairedExternalId'],
+    [flow({ externalId: 'B-PAIR-GROUP', staff: { externalId: 'S-PG', name: '某', homeCode: T1 }, fromCode: T1, toCode: LEAD, kind: 'TRAINING', pairedExternalId: 'B-OTHER-GROUP' }), 'PAIR_OTHER_GROUP', 'pairedExternalId'],
+    [flow({ externalId: 'B-SCOPE', fromCode: OTHER_LEAD, toCode: OTHER_T1 }), 'OUT_OF_SCOPE', 'fromCode'],
+    [flow({ externalId: 'B-OTHER-GROUP' }), 'OUT_OF_SCOPE', 'externalId'],
+    [flow({ externalId: 'B-PHONE', staff: { externalId: 'S-PH', name: '某', homeCode: LEAD, phone: 'call me' } }), 'INVALID_PHONE', 'staff.phone'],
+    [flow({ externalId: ' ' }), 'REQUIRED', 'externalId'],
+  ];
+  const good = [flow({ externalId: 'B-GOOD-1', toCode: T2 }), flow({ externalId: 'B-GOOD-2', toCode: VILLAGE })];
+  const input = [good[0], ...cases.map((c) => c[0]), good[1], good[1]];
+  const result = await record(t, input);
+  expect(result.accepted).toBe(2);
+  expect(result.rejected).toBe(cases.length + 1);
+  cases.forEach(([record, code, field], i) => {
+    const r = result.results[i + 1];
+    expect([record.externalId, r.index, r.status, r.error?.code, r.error?.field]).toEqual([record.externalId, i + 1, 'REJECTED', code, field]);
+    expect(r.error!.message.length).toBeGreaterThan(10);
+    expect(r.flow).toBeNull();
+  });
+  const last = result.results[input.length - 1];
+  expect([last.status, last.error?.code, last.error?.field]).toEqual(['REJECTED', 'DUPLICATE_IN_BATCH', 'externalId']);
+  expect(result.results[0].status).toBe('CREATED');
+  expect(result.results[cases.length + 1].status).toBe('CREATED');
+  expect(await stored('hr', 'B-GOOD-1')).not.toBeNull();
+  expect(await stored('hr', 'B-GOOD-2')).not.toBeNull();
+  // Nothing of a rejected record was stored (B-OTHER-GROUP exists, but as the other group wrote it).
+  for (const [bad] of cases.filter(([input]) => input.externalId !== 'B-OTHER-GROUP')) {
+    expect([bad.externalId, await stored('hr', bad.externalId)]).toEqual([bad.externalId, null]);
+  }
+  expect((await stored('hr', 'B-OTHER-GROUP'))!.groupCode).toBe(OTHER_GROUP);
+});
+
+test('replays are idempotent: UNCHANGED, then UPDATED when the content changes', async () => {
+  const batch = [flow({ externalId: 'I-1', startDate: '2024-08-01', endDate: '2024-08-31' }), flow({ externalId: 'I-2', toCode: T2, startDate: '2024-08-01', endDate: null })];
+  expect((await record(t, batch)).results.map((r) => r.status)).toEqual(['CREATED', 'CREATED']);
+  const again = await record(t, batch);
+  expect(again.results.map((r) => r.status)).toEqual(['UNCHANGED', 'UNCHANGED']);
+  expect(again.accepted).toBe(2);
+  const changed = await record(t, [{ ...batch[0], endDate: '2024-09-15' }, batch[1]]);
+  expect(changed.results.map((r) => r.status)).toEqual(['UPDATED', 'UNCHANGED']);
+  expect(changed.results[0].flow!.id).toBe(again.results[0].flow!.id);
+  expect((await stored('hr', 'I-1'))!.endDate!.toISOString().slice(0, 10)).toBe('2024-09-15');
+  expect(await t.gateway.db.prisma.personnelFlow.count({ where: { externalId: { in: ['I-1', 'I-2'] } } })).toBe(2);
+  // The person's own new flow may not overlap the updated one.
+  const overlap = await record(t, [flow({ externalId: 'I-3', staff: batch[0].staff, startDate: '2024-09-10', endDate: '2024-09-20' })]);
+  expect(overlap.results[0].error?.code).toBe('OVERLAPPING_FLOW');
+});
+
+test('pairs: forward references within a batch, either side declaring, one partner each', async () => {
+  const down = flow({ externalId: 'P-DOWN', startDate: '2024-10-01', endDate: '2024-12-31', pairedExternalId: 'P-UP' });
+  const up = flow({ externalId: 'P-UP', staff: { externalId: 'S-P-UP', name: '乡医', homeCode: T1 }, fromCode: T1, toCode: LEAD, kind: 'TRAINING', startDate: '2024-11-01', endDate: '2024-11-30' });
+  expect((await record(t, [down, up])).results.map((r) => r.status)).toEqual(['CREATED', 'CREATED']);
+  const read = await t.execute<{ countyGroup: { personnelFlows: { edges: { node: { externalId: string; pairedWith: { externalId: string } | null } }[] } } }, unknown>(
+    `query($g: String!) { countyGroup(code: $g) { personnelFlows(period: { from: "2024-10-01", to: "2024-12-31" }, first: 50) {
+       edges { node { externalId pairedWith { externalId } } } } } }`,
+    { g: GROUP },
+    t.token('COUNTY', GROUP),
+  );
+  const partners = Object.fromEntries(read.data!.countyGroup.personnelFlows.edges.map((e) => [e.node.externalId, e.node.pairedWith?.externalId ?? null]));
+  expect(partners['P-DOWN']).toBe('P-UP');
+  expect(partners['P-UP']).toBe('P-DOWN');
+
+  // A second downward flow may not take the same partner, from either side.
+  const rival = flow({ externalId: 'P-RIVAL', toCode: T2, startDate: '2024-10-01', endDate: '2024-10-31', pairedExternalId: 'P-UP' });
+  expect((await record(t, [rival])).results[0].error).toMatchObject({ code: 'PAIR_TAKEN', field: 'pairedExternalId' });
+  // An update that would make the pair invalid (the partner turning downward) is rejected.
+  const flipped = { ...up, fromCode: LEAD, toCode: T2, staff: { ...up.staff, homeCode: LEAD }, kind: 'STATIONED' };
+  expect((await record(t, [flipped])).results[0].error).toMatchObject({ code: 'PAIR_CONFLICT', field: 'externalId' });
+  // A pair pointing at a record of the batch that is rejected is rejected too.
+  const orphan = flow({ externalId: 'P-ORPHAN', toCode: T2, startDate: '2024-05-01', endDate: '2024-05-05', pairedExternalId: 'P-BAD-UP' });
+  const badUp = flow({ externalId: 'P-BAD-UP', fromCode: T1, toCode: LEAD, kind: 'TRAINING', startDate: '2024-05-10', endDate: '2024-05-01', staff: { externalId: 'S-BU', name: '某', homeCode: T1 } });
+  const cascade = await record(t, [orphan, badUp]);
+  expect(cascade.results.map((r) => r.error?.code)).toEqual(['PAIR_NOT_FOUND', 'END_BEFORE_START']);
+  // Too far apart in time.
+  const late = flow({ externalId: 'P-LATE', staff: { externalId: 'S-LATE', name: '某', homeCode: T2 }, fromCode: T2, toCode: LEAD, kind: 'TRAINING', startDate: '2026-06-01', endDate: '2026-06-30', pairedExternalId: 'B-GOOD-1' });
+  expect((await record(t, [late])).results[0].error).toMatchObject({ code: 'PAIR_TOO_FAR_APART' });
+});
+
+test('only SOURCE_SYSTEM tokens write, and a batch has a documented maximum', async () => {
+  const forbidden = await t.execute(RECORD, { input: [flow({ externalId: 'F-1' })] }, t.token('COUNTY', GROUP));
+  expect(forbidden.errors![0].extensions!.code).toBe('FORBIDDEN');
+  expect(await stored('hr', 'F-1')).toBeNull();
+  const tooMany = Array.from({ length: 501 }, (_, i) => flow({ externalId: `M-${i}` }));
+  const r = await t.execute(RECORD, { input: tooMany }, t.token('SOURCE_SYSTEM', GROUP));
+  expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input' });
+});
