@@ -6,7 +6,7 @@ import { CountyGroup } from '../structure/county-group.type';
 import { Institution } from '../structure/institution.type';
 import { InstitutionFlowsArgs, PeriodArgs, PersonnelFlowsArgs, YearArgs } from './personnel.args';
 import { LONG_TERM_DAYS } from './personnel.service';
-import { PersonnelFlow, PersonnelFlowConnection } from './personnel-flow.type';
+import { type PersonnelFlow, PersonnelFlowConnection } from './personnel-flow.type';
 import { GroupPersonnelSummary, MemberPersonnelSummary } from './personnel-summary.type';
 
 @Resolver(() => CountyGroup)

@@ -3,7 +3,7 @@
 // to the branches; 恒口's "派一送一" pairs), plus a deterministic synthetic year (2025) for every
 // group. Every person is invented: the articles name no staff.
 import type { Prisma } from '../../generated/prisma/client';
-import { Direction, directionOf } from '../../common/direction';
+import { type Direction, directionOf } from '../../common/direction';
 import { buildStructureDemo } from '../structure/structure.demo';
 import type { PersonnelFlowInput } from './personnel-flow.input';
 import { hashRecord } from './personnel-flow.recorder';
