@@ -6,7 +6,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  * The contract operations the schema implements so far. The other contract files are kept verbatim
  * beside them and join this list as their domains land.
  */
-export const IMPLEMENTED_OPERATIONS = ['schema/operations/frontend.graphql', 'schema/operations/personnel.graphql'];
+export const IMPLEMENTED_OPERATIONS = ['schema/operations/frontend.graphql', 'schema/operations/personnel.graphql', 'schema/operations/referrals.graphql'];
 
 const config: CodegenConfig = {
   overwrite: true,

@@ -21,7 +21,9 @@ import { demoTokens, type DemoToken } from './demo/tokens';
 import { requireBearer, sendError } from './http/auth';
 import { EXPLORER_HTML } from './http/explorer';
 import { checkOperationLimits, type OperationLimits } from './http/limits';
+import { createGatewayPubSub, type GatewayPubSub } from './http/pubsub';
 import { attachSubscriptions } from './http/subscriptions';
+import { ReferralCountersHub } from './modules/referrals';
 import { buildGatewaySchema } from './schema';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -55,12 +57,25 @@ export async function startGateway(config: GatewayConfig, log: (line: string) =>
     throw error;
   }
 
-  const schema = await buildGatewaySchema();
+  // Pub/sub (Redis with REDIS_URL, so that every instance hears every change) and the live counters.
+  let pubSub: GatewayPubSub | undefined;
+  let referralCounters: ReferralCountersHub;
+  try {
+    pubSub = await createGatewayPubSub(config.redisUrl, log);
+    referralCounters = new ReferralCountersHub({ pubSub: pubSub.pubSub, prisma: db.prisma, log });
+    await referralCounters.start();
+  } catch (error) {
+    await pubSub?.close();
+    await db.close();
+    throw error;
+  }
+
+  const schema = await buildGatewaySchema({ pubSub: pubSub.pubSub });
   const limits: OperationLimits = { maxDepth: config.maxQueryDepth, maxComplexity: config.maxQueryComplexity };
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const subscriptions = attachSubscriptions({ httpServer, path: GRAPHQL_PATH, schema, prisma: db.prisma, jwtSecret, limits });
+  const subscriptions = attachSubscriptions({ httpServer, path: GRAPHQL_PATH, schema, prisma: db.prisma, jwtSecret, limits, referralCounters });
   let stopping = false;
 
   const limitsPlugin: ApolloServerPlugin<RequestContext> = {
@@ -107,7 +122,7 @@ export async function startGateway(config: GatewayConfig, log: (line: string) =>
     requireBearer(jwtSecret),
     express.json({ limit: config.maxBodyBytes }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => createRequestContext(db.prisma, res.locals.principal as Principal),
+      context: async ({ res }) => createRequestContext(db.prisma, res.locals.principal as Principal, referralCounters),
     }),
   );
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
@@ -140,6 +155,8 @@ export async function startGateway(config: GatewayConfig, log: (line: string) =>
       (stopped ??= (async () => {
         stopping = true;
         await apollo.stop(); // stops accepting, lets in-flight requests finish, closes the sockets
+        await referralCounters.stop();
+        await pubSub.close();
         await db.close();
       })()),
   };

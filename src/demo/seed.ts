@@ -3,11 +3,12 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { loadStructureDemo } from '../modules/structure/structure.demo';
 import { loadPersonnelDemo } from '../modules/personnel/personnel.demo';
+import { loadReferralDemo } from '../modules/referrals/referral.demo';
 
 type DemoLoader = (tx: Prisma.TransactionClient) => Promise<void>;
 
 /** Domain demo loaders, in dependency order. Add new domains' loaders here. */
-const DEMO_LOADERS: readonly DemoLoader[] = [loadStructureDemo, loadPersonnelDemo];
+const DEMO_LOADERS: readonly DemoLoader[] = [loadStructureDemo, loadPersonnelDemo, loadReferralDemo];
 
 /** Seeds the demo data unless the database already holds a county group. */
 export async function seedDemoData(prisma: PrismaClient): Promise<{ seeded: boolean }> {

@@ -9,7 +9,9 @@ import type { Principal } from '../auth/principal';
 import { bearerToken, TokenError, verifyToken } from '../auth/token';
 import { createRequestContext } from '../context';
 import type { PrismaClient } from '../generated/prisma/client';
+import type { ReferralCountersHub } from '../modules/referrals/referral.live';
 import { checkOperationLimits, type OperationLimits } from './limits';
+import { subscribeSharingResults } from './shared-results';
 
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
@@ -27,11 +29,14 @@ export function attachSubscriptions(options: {
   prisma: PrismaClient;
   jwtSecret: string;
   limits: OperationLimits;
+  referralCounters?: ReferralCountersHub;
 }): { dispose(): Promise<void> } {
   const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path });
   const cleanup = useServer<Record<string, unknown> | undefined, Partial<ConnectionExtra>>(
     {
       schema: options.schema,
+      // Shareable payloads (the live counters) are executed once per event, not once per subscriber.
+      subscribe: subscribeSharingResults,
       onConnect: (ctx) => {
         const extra = ctx.extra as ConnectionExtra;
         const token = bearerToken(ctx.connectionParams?.authorization);
@@ -67,7 +72,7 @@ export function attachSubscriptions(options: {
           variableValues: variables,
           operationName: payload.operationName,
           // A fresh context (and DataLoaders) for every subscription operation.
-          contextValue: createRequestContext(options.prisma, (ctx.extra as ConnectionExtra).principal as Principal),
+          contextValue: createRequestContext(options.prisma, (ctx.extra as ConnectionExtra).principal as Principal, options.referralCounters),
         };
       },
     },

@@ -1,0 +1,254 @@
+// Demo referrals. The figures of article 004 for 恒口: 130 or more upward referrals from its township
+// and village members in the first half of 2023, one of them the chest-pain patient of 梅子铺卫生院
+// sent up through the ECG network (心电一张网) on the green channel, request to arrival under an
+// hour. Then two years of deterministic synthetic referrals for every group, ending the day before
+// the seed: the same rows every run (a seeded PRNG), dated relative to the seed day so that the
+// TODAY / LAST_7_DAYS / THIS_MONTH windows of a fresh demo hold data. Patients are pseudonymous refs.
+import type { Prisma } from '../../generated/prisma/client';
+import { Direction, directionOf } from '../../common/direction';
+import { buildStructureDemo, type DemoInstitution } from '../structure/structure.demo';
+import { ReferralChannel, ReferralStatus, ReferralUrgency } from './referral.enums';
+import { contentHash, STATUS_TIME, type StatusTimes } from './referral.rules';
+
+export const HENGKOU = 'YGT-610902-HK';
+export const MEIZIPU = '610902-HK-T01';
+export const HENGKOU_LEAD = '610902-HK-L01';
+/** Source of the article's referrals, and their number (the article: 130余人次). */
+export const ARTICLE_SOURCE = 'hk-referral-platform';
+export const ARTICLE_UPWARD_REFERRALS = 132;
+export const CHEST_PAIN_EXTERNAL_ID = 'HK-2023-05-XT001';
+export const SYNTHETIC_SOURCE = 'demo-synthetic';
+export const SYNTHETIC_DAYS = 730;
+
+export type DemoReferral = Prisma.ReferralCreateManyInput;
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const SHANGHAI_OFFSET = 8 * HOUR;
+
+function prng(seed: string): () => number {
+  let h = 1779033703 ^ seed.length;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 3432918353);
+  let a = h >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = <T>(items: readonly T[], rand: () => number): T => items[Math.floor(rand() * items.length)];
+
+/** Pseudonymous: letters and hex, never a name, an ID number or a phone number. */
+function patientRef(prefix: string, rand: () => number): string {
+  return `${prefix}-P${Math.floor(rand() * 0xffffffff).toString(16).padStart(8, '0')}`;
+}
+
+const UP_DIAGNOSES = ['I10', 'E11.9', 'J18.9', 'I63.9', 'K35.8', 'S72.0', 'N18.9', 'J44.1', 'I50.9', 'K80.2'];
+const DOWN_DIAGNOSES = ['I69.3', 'Z50.1', 'S72.0', 'E11.9', 'I10', 'J44.9'];
+const GREEN_DIAGNOSES = ['I21.9', 'I63.9', 'I21.0'];
+
+interface Draft {
+  source: string;
+  externalId: string;
+  patientRef: string;
+  from: DemoInstitution;
+  to: DemoInstitution;
+  urgency: ReferralUrgency;
+  channel: ReferralChannel | null;
+  reason: string | null;
+  diagnosisCode: string | null;
+  times: StatusTimes;
+}
+
+function toRow(d: Draft): DemoReferral {
+  const status = ([ReferralStatus.CANCELLED, ReferralStatus.REJECTED, ReferralStatus.COMPLETED, ReferralStatus.ARRIVED, ReferralStatus.ACCEPTED] as const).find(
+    (s) => d.times[STATUS_TIME[s]] !== null,
+  ) ?? ReferralStatus.REQUESTED;
+  const direction = directionOf(d.from.level, d.to.level);
+  if (direction === Direction.LATERAL) throw new Error(`Demo referral ${d.externalId} is lateral`);
+  const content = {
+    patientRef: d.patientRef,
+    fromCode: d.from.code,
+    toCode: d.to.code,
+    urgency: d.urgency,
+    channel: d.channel,
+    reason: d.reason,
+    diagnosisCode: d.diagnosisCode,
+  };
+  const latest = Object.values(d.times).reduce<Date>((a, b) => (b && b > a ? b : a), d.times.requestedAt);
+  return {
+    source: d.source,
+    externalId: d.externalId,
+    ...content,
+    groupCode: d.from.groupCode,
+    direction,
+    status,
+    ...d.times,
+    contentHash: contentHash({ ...content, times: d.times }),
+    createdAt: latest,
+    updatedAt: latest,
+  };
+}
+
+/** A history: accepted, then arrived, then completed; or rejected / cancelled; cut at `now`. */
+function lifecycle(requestedAt: Date, urgency: ReferralUrgency, rand: () => number, now: Date): StatusTimes {
+  const times: StatusTimes = { requestedAt, acceptedAt: null, arrivedAt: null, completedAt: null, rejectedAt: null, cancelledAt: null };
+  const green = urgency === ReferralUrgency.GREEN_CHANNEL;
+  const fate = rand();
+  // The last two days' routine referrals are often not answered yet: the pending counter.
+  if (!green && now.getTime() - requestedAt.getTime() < 2 * DAY && fate > 0.7) return times;
+  const acceptedAt = new Date(requestedAt.getTime() + (green ? 2 + rand() * 6 : 10 + rand() * 240) * MINUTE);
+  if (fate < 0.05 && !green) {
+    const rejectedAt = new Date(requestedAt.getTime() + (15 + rand() * 300) * MINUTE);
+    if (rejectedAt <= now) times.rejectedAt = rejectedAt;
+    return times;
+  }
+  if (fate < 0.1 && !green) {
+    const cancelledAt = new Date(requestedAt.getTime() + (20 + rand() * 600) * MINUTE);
+    if (cancelledAt <= now) times.cancelledAt = cancelledAt;
+    return times;
+  }
+  if (acceptedAt > now) return times;
+  times.acceptedAt = acceptedAt;
+  const minutesToArrival = green ? 25 + rand() * 30 : urgency === ReferralUrgency.URGENT ? 40 + rand() * 200 : 120 + rand() * 2400;
+  const arrivedAt = new Date(requestedAt.getTime() + minutesToArrival * MINUTE);
+  if (arrivedAt > now) return times;
+  times.arrivedAt = arrivedAt;
+  const completedAt = new Date(arrivedAt.getTime() + (1 + rand() * 12) * DAY);
+  if (completedAt <= now) times.completedAt = completedAt;
+  return times;
+}
+
+/** The article's 恒口 referrals (fixed dates in 2023). */
+function hengkouArticle(institutions: DemoInstitution[]): Draft[] {
+  const rand = prng('hengkou-article-2023');
+  const byCode = new Map(institutions.map((i) => [i.code, i]));
+  const lead = byCode.get(HENGKOU_LEAD)!;
+  const meizipu = byCode.get(MEIZIPU)!;
+  const townships = institutions.filter((i) => i.groupCode === HENGKOU && i.kind === 'TOWNSHIP_HEALTH_CENTER');
+  const villages = institutions.filter((i) => i.groupCode === HENGKOU && i.kind === 'VILLAGE_CLINIC');
+  const drafts: Draft[] = [];
+  // 梅子铺卫生院, May 2023: acute chest pain, ECG uploaded through 心电一张网, read at the lead
+  // hospital, green channel opened; from the branch's call to admission in under an hour (51 min).
+  const requestedAt = new Date('2023-05-16T09:12:00+08:00');
+  drafts.push({
+    source: ARTICLE_SOURCE,
+    externalId: CHEST_PAIN_EXTERNAL_ID,
+    patientRef: 'HK-P2023-0516-CP',
+    from: meizipu,
+    to: lead,
+    urgency: ReferralUrgency.GREEN_CHANNEL,
+    channel: ReferralChannel.REMOTE_ECG,
+    reason: '突发急性胸痛; 心电图经“心电一张网”上传总院诊断, 总院开通绿色通道',
+    diagnosisCode: 'I21.9',
+    times: {
+      requestedAt,
+      acceptedAt: new Date('2023-05-16T09:16:00+08:00'),
+      arrivedAt: new Date('2023-05-16T10:03:00+08:00'),
+      completedAt: new Date('2023-05-27T10:00:00+08:00'),
+      rejectedAt: null,
+      cancelledAt: null,
+    },
+  });
+  // The other upward referrals of the first half of 2023 from the townships and village clinics.
+  const start = new Date('2023-01-09T00:00:00+08:00').getTime();
+  const end = new Date('2023-06-30T00:00:00+08:00').getTime();
+  for (let n = 2; n <= ARTICLE_UPWARD_REFERRALS; n++) {
+    const fromVillage = rand() < 0.45;
+    const from = fromVillage ? pick(villages, rand) : pick(townships, rand);
+    const to = fromVillage && rand() < 0.6 ? byCode.get(from.parentCode!)! : lead;
+    const day = Math.floor(((end - start) / DAY) * rand());
+    const at = new Date(start + day * DAY + (8 + rand() * 10) * HOUR);
+    const urgency = rand() < 0.15 ? ReferralUrgency.URGENT : ReferralUrgency.ROUTINE;
+    drafts.push({
+      source: ARTICLE_SOURCE,
+      externalId: `HK-2023-${String(n).padStart(4, '0')}`,
+      patientRef: patientRef('HK', rand),
+      from,
+      to,
+      urgency,
+      channel: rand() < 0.8 ? ReferralChannel.ONLINE_PLATFORM : ReferralChannel.PHONE,
+      reason: null,
+      diagnosisCode: pick(UP_DIAGNOSES, rand),
+      times: lifecycle(at, urgency, rand, new Date('2023-07-31T00:00:00+08:00')),
+    });
+  }
+  return drafts;
+}
+
+/** Two years of synthetic referrals for one group, ending the day before `seedDay` (a local midnight). */
+function synthetic(groupCode: string, institutions: DemoInstitution[], now: Date): Draft[] {
+  const rand = prng(`referrals-${groupCode}`);
+  const members = institutions.filter((i) => i.groupCode === groupCode);
+  const lead = members.find((i) => i.kind === 'LEAD_HOSPITAL')!;
+  const byCode = new Map(members.map((i) => [i.code, i]));
+  const townships = members.filter((i) => i.kind === 'TOWNSHIP_HEALTH_CENTER');
+  const villages = members.filter((i) => i.kind === 'VILLAGE_CLINIC');
+  const county = members.filter((i) => i.kind === 'COUNTY_HOSPITAL');
+  const externals = members.filter((i) => i.kind === 'EXTERNAL');
+  const perDay = 1 + members.length / 30;
+  // Local midnight (Asia/Shanghai, the demo groups' zone) of the seed day.
+  const seedDay = Math.floor((now.getTime() + SHANGHAI_OFFSET) / DAY) * DAY - SHANGHAI_OFFSET;
+  const prefix = groupCode.replace(/^YGT-/, '');
+  const drafts: Draft[] = [];
+  let seq = 0;
+  for (let d = SYNTHETIC_DAYS; d >= 1; d--) {
+    const dayStart = seedDay - d * DAY;
+    // Fewer referrals at weekends; a Poisson-like count by inversion.
+    const weekday = new Date(dayStart + SHANGHAI_OFFSET).getUTCDay();
+    const mean = perDay * (weekday === 0 || weekday === 6 ? 0.6 : 1.1);
+    let count = 0;
+    for (let p = Math.exp(-mean), s = p, u = rand(); u > s; count++) s += p *= mean / (count + 1);
+    for (let k = 0; k < count; k++) {
+      const r = rand();
+      let from: DemoInstitution;
+      let to: DemoInstitution;
+      if (externals.length && r < 0.05) [from, to] = [lead, pick(externals, rand)];
+      else if (r < 0.7) {
+        if (villages.length && rand() < 0.5) {
+          from = pick(villages, rand);
+          to = rand() < 0.7 ? byCode.get(from.parentCode!)! : lead;
+        } else [from, to] = [pick(townships, rand), rand() < 0.85 || !county.length ? lead : pick(county, rand)];
+      } else if (villages.length && rand() < 0.4) {
+        to = pick(villages, rand);
+        from = byCode.get(to.parentCode!)!;
+      } else [from, to] = [rand() < 0.85 || !county.length ? lead : pick(county, rand), pick(townships, rand)];
+      const up = from.level < to.level;
+      const u = rand();
+      const urgency = up && u < 0.04 ? ReferralUrgency.GREEN_CHANNEL : u < 0.18 ? ReferralUrgency.URGENT : ReferralUrgency.ROUTINE;
+      const green = urgency === ReferralUrgency.GREEN_CHANNEL;
+      const at = new Date(dayStart + (green ? rand() * 24 : 8 + rand() * 10) * HOUR);
+      drafts.push({
+        source: SYNTHETIC_SOURCE,
+        externalId: `${prefix}-S${String(++seq).padStart(6, '0')}`,
+        patientRef: patientRef(prefix, rand),
+        from,
+        to,
+        urgency,
+        channel: green ? ReferralChannel.REMOTE_ECG : rand() < 0.85 ? ReferralChannel.ONLINE_PLATFORM : ReferralChannel.PHONE,
+        reason: null,
+        diagnosisCode: pick(green ? GREEN_DIAGNOSES : up ? UP_DIAGNOSES : DOWN_DIAGNOSES, rand),
+        times: lifecycle(at, urgency, rand, now),
+      });
+    }
+  }
+  return drafts;
+}
+
+/** Every demo referral, for a seed at `now`. Pure. */
+export function buildReferralDemo(now = new Date()): DemoReferral[] {
+  const { groups, institutions } = buildStructureDemo();
+  const drafts = [...hengkouArticle(institutions), ...groups.flatMap((g) => synthetic(g.code, institutions, now))];
+  return drafts.map(toRow);
+}
+
+export async function loadReferralDemo(tx: Pick<Prisma.TransactionClient, 'referral'>): Promise<void> {
+  const rows = buildReferralDemo();
+  for (let i = 0; i < rows.length; i += 5000) {
+    await tx.referral.createMany({ data: rows.slice(i, i + 5000), skipDuplicates: true });
+  }
+}

@@ -1,0 +1,91 @@
+import { Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { connectionComplexity, type Page } from '../../common/pagination';
+import { CountyGroup } from '../structure/county-group.type';
+import { Institution } from '../structure/institution.type';
+import {
+  CreateReferralArgs,
+  RecordReferralsArgs,
+  ReferralCountsArgs,
+  ReferralIdArgs,
+  ReferralsArgs,
+  TransitionReferralArgs,
+} from './referral.args';
+import { RecordReferralsPayload, Referral, ReferralConnection, ReferralCounts } from './referral.type';
+
+@Resolver(() => Referral)
+export class ReferralResolver {
+  @Query(() => Referral, { nullable: true, description: 'A referral by id; NOT_FOUND when unknown or out of scope.' })
+  referral(@Args(() => ReferralIdArgs) { id }: ReferralIdArgs, @Ctx() ctx: RequestContext): Promise<Referral> {
+    return ctx.referrals.requireReferral(id);
+  }
+
+  @Query(() => ReferralConnection, { complexity: connectionComplexity, description: 'Referrals the caller may see, newest first.' })
+  referrals(@Args(() => ReferralsArgs) args: ReferralsArgs, @Ctx() ctx: RequestContext): Promise<Page<Referral>> {
+    return ctx.referrals.list(args.filter, args);
+  }
+
+  @Mutation(() => Referral, {
+    description:
+      'Opens a referral (SOURCE_SYSTEM tokens: within their group; INSTITUTION tokens: from or to themselves). ' +
+      'Sending the same (source, externalId) with the same data again returns the stored referral.',
+  })
+  createReferral(@Args(() => CreateReferralArgs) { input }: CreateReferralArgs, @Ctx() ctx: RequestContext): Promise<Referral> {
+    return ctx.referrals.create(input);
+  }
+
+  @Mutation(() => Referral, {
+    description:
+      'Moves a referral along REQUESTED → ACCEPTED → ARRIVED → COMPLETED, or to REJECTED/CANCELLED from REQUESTED or ACCEPTED. ' +
+      'Repeating the current status with the same time changes nothing. An INSTITUTION token moves the referrals sent to it, ' +
+      'and cancels those it sent.',
+  })
+  transitionReferral(@Args(() => TransitionReferralArgs) { id, to, at }: TransitionReferralArgs, @Ctx() ctx: RequestContext): Promise<Referral> {
+    return ctx.referrals.transition(id, to, at);
+  }
+
+  @Mutation(() => RecordReferralsPayload, {
+    description: 'Batch ingestion for SOURCE_SYSTEM tokens: idempotent on (source, externalId), one outcome per record by index.',
+  })
+  recordReferrals(@Args(() => RecordReferralsArgs) { input }: RecordReferralsArgs, @Ctx() ctx: RequestContext): Promise<RecordReferralsPayload> {
+    return ctx.referrals.record(input);
+  }
+
+  @Query(() => ReferralCounts, { description: 'Counters of a group, or of one member, for a window in the group\'s time zone.' })
+  referralCounts(@Args(() => ReferralCountsArgs) args: ReferralCountsArgs, @Ctx() ctx: RequestContext): Promise<ReferralCounts> {
+    return ctx.referrals.counts({ groupCode: args.groupCode, window: args.window, institutionCode: args.institutionCode ?? undefined });
+  }
+
+  @Subscription(() => ReferralCounts, {
+    description:
+      'The counters at once, then again after every committed referral change in the group (on any gateway instance). ' +
+      'Bursts are coalesced to at most one message per 100 ms; the last message always equals the stored state.',
+    subscribe: ({ args, context }) => {
+      const { groupCode, window, institutionCode } = args as ReferralCountsArgs;
+      return (context as RequestContext).referrals.liveCounts({ groupCode, window, institutionCode: institutionCode ?? undefined });
+    },
+  })
+  referralCountsChanged(@Root() counts: ReferralCounts, @Args(() => ReferralCountsArgs) _args: ReferralCountsArgs): ReferralCounts {
+    return counts;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Pseudonymous patient reference; FORBIDDEN for PROVINCE tokens.' })
+  patientRef(@Root() referral: Referral, @Ctx() ctx: RequestContext): string {
+    return ctx.referrals.patientRef(referral);
+  }
+
+  @FieldResolver(() => Institution, { description: 'The referring institution.' })
+  from(@Root() referral: Referral, @Ctx() ctx: RequestContext): Promise<Institution> {
+    return ctx.referrals.party(referral, referral.fromCode, 'from');
+  }
+
+  @FieldResolver(() => Institution, { description: 'The receiving institution.' })
+  to(@Root() referral: Referral, @Ctx() ctx: RequestContext): Promise<Institution> {
+    return ctx.referrals.party(referral, referral.toCode, 'to');
+  }
+
+  @FieldResolver(() => CountyGroup, { nullable: true, description: 'The group (null when outside the caller\'s structure scope).' })
+  group(@Root() referral: Referral, @Ctx() ctx: RequestContext): Promise<CountyGroup | null> {
+    return ctx.structure.group(referral.groupCode);
+  }
+}

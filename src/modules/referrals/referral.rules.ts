@@ -1,0 +1,206 @@
+// The referral domain's rules, as pure functions: what a patient reference and a diagnosis code may
+// look like, the status machine, a record's status history, and the content hash that makes batch
+// writes idempotent.
+import crypto from 'node:crypto';
+import { ReferralStatus } from './referral.enums';
+
+/** How far in the future a time may lie (clock skew between a source system and the gateway). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+export const MAX_PATIENT_REF_LENGTH = 64;
+export const MAX_REASON_LENGTH = 500;
+/** Nothing is dated before this (a guard against 1970 and other defaulted dates). */
+export const EARLIEST_TIME = new Date('2000-01-01T00:00:00Z');
+
+/** A rule broken by a value: a stable code, a message and the input field. */
+export class RuleViolation extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
+
+const CJK = /[\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[\u{20000}-\u{3134f}]/u;
+/** An 18-character resident ID number (or the older 15-digit one), alone or inside a longer ref. */
+const RESIDENT_ID = /(^|[^0-9])([0-9]{17}[0-9Xx]|[0-9]{15})($|[^0-9])/;
+/** A mainland mobile number, with or without separators or +86, or a landline with its area code. */
+const PHONE = /(^|[^0-9])(\+?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2}($|[^0-9])|(^|[^0-9])0[1-9][0-9]{1,2}[ -]?[2-9][0-9]{6,7}($|[^0-9])/;
+
+/**
+ * A pseudonymous patient reference is stored as given, unless it could identify the patient: it must
+ * not hold CJK characters (a name), a resident ID number or a phone number.
+ */
+export function checkPatientRef(ref: string, field = 'patientRef'): string {
+  if (!ref.trim()) throw new RuleViolation('INVALID_PATIENT_REF', 'patientRef must not be empty', field);
+  if (ref.length > MAX_PATIENT_REF_LENGTH) {
+    throw new RuleViolation('INVALID_PATIENT_REF', `patientRef may hold at most ${MAX_PATIENT_REF_LENGTH} characters`, field);
+  }
+  if (CJK.test(ref)) {
+    throw new RuleViolation('IDENTIFYING_PATIENT_REF', 'patientRef must be pseudonymous: it holds CJK characters (a name?)', field);
+  }
+  if (RESIDENT_ID.test(ref)) {
+    throw new RuleViolation('IDENTIFYING_PATIENT_REF', 'patientRef must be pseudonymous: it looks like a resident ID number', field);
+  }
+  if (PHONE.test(ref)) {
+    throw new RuleViolation('IDENTIFYING_PATIENT_REF', 'patientRef must be pseudonymous: it looks like a phone number', field);
+  }
+  return ref;
+}
+
+/** ICD-10 in form: a letter (not U), two digits (the second may be A or B), an optional subdivision. */
+export const ICD10 = /^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$/;
+
+export function checkDiagnosisCode(code: string | null | undefined, field = 'diagnosisCode'): string | null {
+  if (code === null || code === undefined) return null;
+  const normalized = code.trim().toUpperCase();
+  if (!ICD10.test(normalized)) {
+    throw new RuleViolation('INVALID_DIAGNOSIS_CODE', `diagnosisCode "${code}" is not an ICD-10 code such as I21.9, J18 or E11.65`, field);
+  }
+  return normalized;
+}
+
+export function checkReason(reason: string | null | undefined, field = 'reason'): string | null {
+  if (reason === null || reason === undefined || !reason.trim()) return null;
+  if (reason.length > MAX_REASON_LENGTH) throw new RuleViolation('INVALID_REASON', `reason may hold at most ${MAX_REASON_LENGTH} characters`, field);
+  return reason;
+}
+
+/** A time a source reports: not before 2000, not in the future beyond the clock skew. */
+export function checkTime(at: Date, field: string, now = new Date()): Date {
+  if (Number.isNaN(at.getTime())) throw new RuleViolation('INVALID_TIME', `${field} is not a valid time`, field);
+  if (at < EARLIEST_TIME) throw new RuleViolation('INVALID_TIME', `${field} is before ${EARLIEST_TIME.toISOString()}`, field);
+  if (at.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
+    throw new RuleViolation('TIME_IN_FUTURE', `${field} (${at.toISOString()}) lies in the future`, field);
+  }
+  return at;
+}
+
+/** The legal next statuses of each status. */
+export const NEXT_STATUSES: Readonly<Record<ReferralStatus, readonly ReferralStatus[]>> = {
+  REQUESTED: [ReferralStatus.ACCEPTED, ReferralStatus.REJECTED, ReferralStatus.CANCELLED],
+  ACCEPTED: [ReferralStatus.ARRIVED, ReferralStatus.REJECTED, ReferralStatus.CANCELLED],
+  ARRIVED: [ReferralStatus.COMPLETED],
+  COMPLETED: [],
+  REJECTED: [],
+  CANCELLED: [],
+};
+
+/** The column holding the time a referral entered each status. */
+export const STATUS_TIME = {
+  REQUESTED: 'requestedAt',
+  ACCEPTED: 'acceptedAt',
+  ARRIVED: 'arrivedAt',
+  COMPLETED: 'completedAt',
+  REJECTED: 'rejectedAt',
+  CANCELLED: 'cancelledAt',
+} as const satisfies Record<ReferralStatus, string>;
+
+export type StatusTimes = { [K in (typeof STATUS_TIME)[ReferralStatus]]: Date | null } & { requestedAt: Date };
+
+/** One step of a referral's history after REQUESTED. */
+export interface Transition {
+  status: ReferralStatus;
+  at: Date;
+}
+
+/** The transitions after REQUESTED that the stored times describe, in order. */
+export function historyOf(times: StatusTimes): Transition[] {
+  const steps: Transition[] = [];
+  for (const status of [ReferralStatus.ACCEPTED, ReferralStatus.ARRIVED, ReferralStatus.COMPLETED, ReferralStatus.REJECTED, ReferralStatus.CANCELLED]) {
+    const at = times[STATUS_TIME[status]];
+    if (at) steps.push({ status, at });
+  }
+  // ACCEPTED precedes REJECTED/CANCELLED; the terminal step is always last.
+  return steps;
+}
+
+/** The current status of a history. */
+export function statusOf(history: readonly Transition[]): ReferralStatus {
+  return history.length ? history[history.length - 1].status : ReferralStatus.REQUESTED;
+}
+
+/**
+ * Checks one transition against the current status and the time of the latest step. Returns false
+ * when it repeats the current status with the same time (idempotent: nothing to write).
+ */
+export function checkTransition(current: { status: ReferralStatus; latestAt: Date; currentAt: Date }, to: ReferralStatus, at: Date, field = 'to'): boolean {
+  if (to === current.status) {
+    if (at.getTime() === current.currentAt.getTime()) return false;
+    throw new RuleViolation(
+      'ILLEGAL_TRANSITION',
+      `The referral is already ${to} since ${current.currentAt.toISOString()}; it cannot become ${to} again at ${at.toISOString()}`,
+      'at',
+    );
+  }
+  if (!NEXT_STATUSES[current.status].includes(to)) {
+    const legal = NEXT_STATUSES[current.status];
+    throw new RuleViolation(
+      'ILLEGAL_TRANSITION',
+      `A ${current.status} referral cannot become ${to}` + (legal.length ? ` (it may become ${legal.join(', ')})` : ` (${current.status} is final)`),
+      field,
+    );
+  }
+  if (at < current.latestAt) {
+    throw new RuleViolation(
+      'TIME_BEFORE_PREVIOUS',
+      `${to} at ${at.toISOString()} is earlier than the previous step (${current.status} at ${current.latestAt.toISOString()})`,
+      field === 'to' ? 'at' : field,
+    );
+  }
+  return true;
+}
+
+/** Validates a whole history (a batch record's) from REQUESTED at `requestedAt`, and returns the times. */
+export function timesOfHistory(requestedAt: Date, history: readonly Transition[], field = 'history', now = new Date()): StatusTimes {
+  const times: StatusTimes = { requestedAt, acceptedAt: null, arrivedAt: null, completedAt: null, rejectedAt: null, cancelledAt: null };
+  let status: ReferralStatus = ReferralStatus.REQUESTED;
+  let latestAt = requestedAt;
+  history.forEach((step, i) => {
+    checkTime(step.at, `${field}.${i}.at`, now);
+    if (step.status === status || !NEXT_STATUSES[status].includes(step.status)) {
+      throw new RuleViolation('ILLEGAL_TRANSITION', `${field}[${i}]: a ${status} referral cannot become ${step.status}`, `${field}.${i}.status`);
+    }
+    if (step.at < latestAt) {
+      throw new RuleViolation('TIME_BEFORE_PREVIOUS', `${field}[${i}]: ${step.status} is earlier than the step before it`, `${field}.${i}.at`);
+    }
+    times[STATUS_TIME[step.status]] = step.at;
+    status = step.status;
+    latestAt = step.at;
+  });
+  return times;
+}
+
+/** The part of a referral its content hash covers: everything a source can send. */
+export interface ReferralContent {
+  patientRef: string;
+  fromCode: string;
+  toCode: string;
+  urgency: string;
+  channel: string | null;
+  reason: string | null;
+  diagnosisCode: string | null;
+  times: StatusTimes;
+}
+
+export function contentHash(content: ReferralContent): string {
+  const t = content.times;
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  const canonical = JSON.stringify([
+    content.patientRef,
+    content.fromCode,
+    content.toCode,
+    content.urgency,
+    content.channel,
+    content.reason,
+    content.diagnosisCode,
+    iso(t.requestedAt),
+    iso(t.acceptedAt),
+    iso(t.arrivedAt),
+    iso(t.completedAt),
+    iso(t.rejectedAt),
+    iso(t.cancelledAt),
+  ]);
+  return crypto.createHash('sha256').update(canonical).digest('base64url');
+}
