@@ -127,3 +127,27 @@ test('only SOURCE_SYSTEM tokens write, and a batch has a documented maximum', as
   const r = await t.execute(RECORD, { input: tooMany }, t.token('SOURCE_SYSTEM', GROUP));
   expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input' });
 });
+
+test('a batch costs the same number of SQL statements for 5 records as for 300, creating or updating', async () => {
+  const batch = (prefix: string, n: number, endDate: string) =>
+    Array.from({ length: n }, (_, i) =>
+      flow({ externalId: `${prefix}-${i}`, staff: { externalId: `${prefix}-S${i}`, name: `员工${i}`, homeCode: LEAD }, startDate: '2023-01-01', endDate }),
+    );
+  const cost = async (input: ReturnType<typeof flow>[], expected: string) => {
+    let statuses: string[] = [];
+    const statements = await t.countStatements(async () => {
+      statuses = (await record(t, input)).results.map((r) => r.status);
+    });
+    expect(new Set(statuses)).toEqual(new Set([expected]));
+    return statements;
+  };
+  const small = await cost(batch('SMALL', 5, '2023-01-31'), 'CREATED');
+  const large = await cost(batch('LARGE', 300, '2023-01-31'), 'CREATED');
+  expect(large).toBe(small);
+  const smallUpdate = await cost(batch('SMALL', 5, '2023-02-28'), 'UPDATED');
+  const largeUpdate = await cost(batch('LARGE', 300, '2023-02-28'), 'UPDATED');
+  expect(largeUpdate).toBe(smallUpdate);
+  const rows = await t.gateway.db.prisma.personnelFlow.findMany({ where: { externalId: { startsWith: 'LARGE-' } }, select: { endDate: true } });
+  expect(rows).toHaveLength(300);
+  expect(rows.every((r) => r.endDate!.toISOString().startsWith('2023-02-28'))).toBe(true);
+});

@@ -2,7 +2,7 @@
 // bad ones are REJECTED with a code and a field, the good ones are stored in one transaction, and a
 // record is reported accepted only once that transaction has committed.
 import crypto from 'node:crypto';
-import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import { requireRole, type Principal } from '../../auth/principal';
 import { MAX_BATCH_SIZE, RecordStatus, recordError, type RecordError } from '../../common/batch';
 import { Direction, directionOf } from '../../common/direction';
@@ -355,6 +355,7 @@ export class PersonnelFlowRecorder {
     const lastStaff = new Map(accepted.map((c) => [c.staffKey, c]));
     const staffIds = new Map<string, number>();
     const newStaff: Prisma.StaffCreateManyInput[] = [];
+    const changedStaff: (Prisma.StaffCreateManyInput & { id: number })[] = [];
     for (const [staffKey, c] of lastStaff) {
       const s = c.input.staff;
       const data = {
@@ -373,7 +374,17 @@ export class PersonnelFlowRecorder {
       }
       staffIds.set(staffKey, existing.id);
       const changed = (Object.keys(data) as (keyof typeof data)[]).some((k) => existing[k] !== data[k]);
-      if (changed) await tx.staff.update({ where: { id: existing.id }, data });
+      if (changed) changedStaff.push({ id: existing.id, source: c.input.source, externalId: s.externalId, ...data });
+    }
+    if (changedStaff.length) {
+      const rows = changedStaff.map(
+        (r) => Prisma.sql`(${r.id}::int, ${r.name}, ${r.title}, ${r.profession}, ${r.homeCode}, ${r.groupCode}, ${r.phone ?? null}, ${r.idNumberMasked ?? null})`,
+      );
+      await tx.$executeRaw`
+        UPDATE staff AS s SET name = v.name, title = v.title::"StaffTitle", profession = v.profession::"Profession",
+          home_code = v.home_code, group_code = v.group_code, phone = v.phone, id_number_masked = v.id_number_masked, updated_at = now()
+        FROM (VALUES ${Prisma.join(rows)}) AS v(id, name, title, profession, home_code, group_code, phone, id_number_masked)
+        WHERE s.id = v.id`;
     }
     if (newStaff.length) {
       for (const s of await tx.staff.createManyAndReturn({ data: newStaff, select: { id: true, source: true, externalId: true } })) {
@@ -382,6 +393,7 @@ export class PersonnelFlowRecorder {
     }
 
     const creates: Prisma.PersonnelFlowCreateManyInput[] = [];
+    const updates: (Prisma.PersonnelFlowCreateManyInput & { id: number })[] = [];
     const createdIndex = new Map<string, number>();
     for (const c of accepted) {
       const i = c.input;
@@ -404,13 +416,28 @@ export class PersonnelFlowRecorder {
         result.status = RecordStatus.UNCHANGED;
         result.flow = { id: String(existing.id), source: i.source, externalId: i.externalId, ...data };
       } else if (existing) {
-        await tx.personnelFlow.update({ where: { id: existing.id }, data: { ...data, contentHash } });
+        updates.push({ id: existing.id, source: i.source, externalId: i.externalId, ...data, contentHash });
         result.status = RecordStatus.UPDATED;
         result.flow = { id: String(existing.id), source: i.source, externalId: i.externalId, ...data };
       } else {
         creates.push({ source: i.source, externalId: i.externalId, ...data, contentHash });
         createdIndex.set(c.key, c.index);
       }
+    }
+    // One statement for all updates and one for all creates, whatever the size of the batch.
+    if (updates.length) {
+      const rows = updates.map(
+        (u) => Prisma.sql`(${u.id}::int, ${u.staffId}::int, ${u.groupCode}, ${u.fromCode}, ${u.toCode}, ${u.direction}, ${u.kind},
+          ${isoDay(u.startDate as Date)}::date, ${u.endDate ? isoDay(u.endDate as Date) : null}::date, ${u.cancelled ?? false}::boolean,
+          ${u.pairedExternalId ?? null}, ${u.contentHash})`,
+      );
+      await tx.$executeRaw`
+        UPDATE personnel_flow AS f SET staff_id = v.staff_id, group_code = v.group_code, from_code = v.from_code, to_code = v.to_code,
+          direction = v.direction::"Direction", kind = v.kind::"PersonnelFlowKind", start_date = v.start_date, end_date = v.end_date,
+          cancelled = v.cancelled, paired_external_id = v.paired_external_id, content_hash = v.content_hash, updated_at = now()
+        FROM (VALUES ${Prisma.join(rows)})
+          AS v(id, staff_id, group_code, from_code, to_code, direction, kind, start_date, end_date, cancelled, paired_external_id, content_hash)
+        WHERE f.id = v.id`;
     }
     if (creates.length) {
       for (const row of await tx.personnelFlow.createManyAndReturn({ data: creates })) {
