@@ -189,3 +189,19 @@ export function medianOf(values: number[]): number {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
+
+describe('windows', () => {
+  test('the day turns at local midnight in the group\'s time zone (Asia/Shanghai), not at UTC midnight', async () => {
+    const counts = async (window: string) =>
+      (await t.execute(ReferralCountsDocument, { groupCode: SX, window: window as never }, t.token('COUNTY', SX))).data!.referralCounts;
+    const midnight = windowStart('TODAY');
+    const [today0, week0] = [await counts('TODAY'), await counts('LAST_7_DAYS')];
+    // One second before local midnight: yesterday (in LAST_7_DAYS, not in TODAY); at midnight: today.
+    expect((await create({ fromCode: LEAD, toCode: NANPING, requestedAt: new Date(midnight.getTime() - 1000).toISOString() })).errors).toBeUndefined();
+    expect((await create({ fromCode: LEAD, toCode: NANPING, requestedAt: midnight.toISOString() })).errors).toBeUndefined();
+    const [today1, week1] = [await counts('TODAY'), await counts('LAST_7_DAYS')];
+    expect(today1.downward - today0.downward).toBe(1);
+    expect(week1.downward - week0.downward).toBe(2);
+    expect(today1.pending - today0.pending).toBe(1);
+  });
+});
