@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { applyMigrations, diffSchemaToMigrations, listMigrationNames } from '../../src/db/migrate';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
-const EXPECTED_TABLES = ['_prisma_migrations', 'county_group', 'institution', 'referral', 'region'];
+const EXPECTED_TABLES = ['_prisma_migrations', 'county_group', 'institution', 'personnel_flow', 'referral', 'region', 'staff'];
 const TABLES_SQL = `SELECT table_name FROM information_schema.tables
   WHERE table_schema = 'public' ORDER BY table_name`;
 const MIGRATIONS_SQL = `SELECT migration_name, finished_at IS NOT NULL AS finished,
