@@ -20,9 +20,17 @@ async function admin<T>(run: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
-export async function createTestDatabase(prefix = 'gw'): Promise<TestDatabase> {
+/** Set by test/support/global-setup.ts: a database migrated and loaded with the demo data once per run. */
+export const TEMPLATE_ENV = 'TEST_TEMPLATE_DATABASE';
+
+/**
+ * A new database: empty, or with `fromTemplate` a copy of the migrated demo database the run prepared
+ * (PostgreSQL copies it in a fraction of a second; loading the demo data takes several).
+ */
+export async function createTestDatabase(prefix = 'gw', options: { fromTemplate?: boolean } = {}): Promise<TestDatabase> {
   const name = `${prefix}_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  const template = options.fromTemplate ? process.env[TEMPLATE_ENV] : undefined;
+  await admin((c) => c.query(template ? `CREATE DATABASE "${name}" TEMPLATE "${template}"` : `CREATE DATABASE "${name}"`));
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
   return {

@@ -28,7 +28,7 @@ export interface TestGateway {
 }
 
 export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): Promise<TestGateway> {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase('gw', { fromTemplate: overrides.seedDemo !== 'never' });
   const config = loadConfig(
     {},
     {
