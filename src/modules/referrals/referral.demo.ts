@@ -4,7 +4,7 @@
 // hour. Then two years of deterministic synthetic referrals for every group, ending the day before
 // the seed: the same rows every run (a seeded PRNG), dated relative to the seed day so that the
 // TODAY / LAST_7_DAYS / THIS_MONTH windows of a fresh demo hold data. Patients are pseudonymous refs.
-import type { Prisma } from '../../generated/prisma/client';
+import { Prisma } from '../../generated/prisma/client';
 import { Direction, directionOf } from '../../common/direction';
 import { buildStructureDemo, type DemoInstitution } from '../structure/structure.demo';
 import { ReferralChannel, ReferralStatus, ReferralUrgency } from './referral.enums';
@@ -246,9 +246,46 @@ export function buildReferralDemo(now = new Date()): DemoReferral[] {
   return drafts.map(toRow);
 }
 
-export async function loadReferralDemo(tx: Pick<Prisma.TransactionClient, 'referral'>): Promise<void> {
+/** Column of each demo row field (the @map names of prisma/schema/referrals.prisma). */
+const COLUMNS: Record<keyof DemoReferral & string, string> = {
+  id: 'id',
+  source: 'source',
+  externalId: 'external_id',
+  patientRef: 'patient_ref',
+  groupCode: 'group_code',
+  fromCode: 'from_code',
+  toCode: 'to_code',
+  direction: 'direction',
+  urgency: 'urgency',
+  channel: 'channel',
+  reason: 'reason',
+  diagnosisCode: 'diagnosis_code',
+  status: 'status',
+  requestedAt: 'requested_at',
+  acceptedAt: 'accepted_at',
+  arrivedAt: 'arrived_at',
+  completedAt: 'completed_at',
+  rejectedAt: 'rejected_at',
+  cancelledAt: 'cancelled_at',
+  contentHash: 'content_hash',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+
+/**
+ * Inserts the demo referrals in one statement per 5,000 rows, passed as JSON and expanded by
+ * PostgreSQL (json_populate_recordset): about ten times faster than createMany for the ~19,000
+ * synthetic rows, which every fresh demo database pays at its first start.
+ */
+export async function loadReferralDemo(tx: Pick<Prisma.TransactionClient, '$executeRaw'>): Promise<void> {
   const rows = buildReferralDemo();
+  const fields = (Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]).filter((f) => f !== 'id');
+  const columns = Prisma.raw(fields.map((f) => COLUMNS[f]).join(', '));
   for (let i = 0; i < rows.length; i += 5000) {
-    await tx.referral.createMany({ data: rows.slice(i, i + 5000), skipDuplicates: true });
+    const json = rows.slice(i, i + 5000).map((row) => Object.fromEntries(fields.map((f) => [COLUMNS[f], row[f] ?? null])));
+    await tx.$executeRaw`
+      INSERT INTO referral (${columns})
+      SELECT ${columns} FROM json_populate_recordset(NULL::referral, ${JSON.stringify(json)}::json)
+      ON CONFLICT DO NOTHING`;
   }
 }
