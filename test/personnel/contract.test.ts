@@ -110,3 +110,27 @@ test('the contract mutation runs verbatim', async () => {
     results: [{ index: 0, externalId: 'CT-1', status: 'CREATED', error: null, flow: { direction: 'DOWNWARD', kind: 'CLINIC_SESSION' } }],
   });
 });
+
+test('flows nested under a list of institutions cost the same SQL for 2 institutions as for 13', async () => {
+  const query = `query($first: Int) { institutions(filter: { groupCode: "YGT-340621-SX", kind: TOWNSHIP_HEALTH_CENTER }, first: $first) {
+    edges { node { code personnelFlows(first: 5, end: INTO) { totalCount edges { node { externalId to { code } } } }
+      personnelSummary(period: { from: "2025-01-01", to: "2025-12-31" }) { receivedDown } } } } }`;
+  type Result = { institutions: { edges: { node: { code: string; personnelFlows: { totalCount: number; edges: { node: { to: { code: string } } }[] }; personnelSummary: { receivedDown: number } } }[] } };
+  const run = async (first: number) => {
+    let data: Result | undefined;
+    const statements = await t.countStatements(async () => {
+      const r = await t.execute<Result, unknown>(query, { first }, t.token('COUNTY', 'YGT-340621-SX'));
+      expect(r.errors).toBeUndefined();
+      data = r.data!;
+    });
+    return { statements, data: data! };
+  };
+  const two = await run(2);
+  const all = await run(13);
+  expect(all.data.institutions.edges).toHaveLength(12);
+  expect(all.statements).toBe(two.statements);
+  for (const { node } of all.data.institutions.edges) {
+    expect(node.personnelFlows.edges.every((e) => e.node.to.code === node.code)).toBe(true);
+    expect(node.personnelFlows.totalCount).toBeGreaterThanOrEqual(node.personnelFlows.edges.length);
+  }
+});

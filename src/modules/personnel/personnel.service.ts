@@ -5,7 +5,7 @@ import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import type { Principal } from '../../auth/principal';
 import type { Direction } from '../../common/direction';
 import { badUserInput, forbidden } from '../../common/errors';
-import { Page, pageRequest } from '../../common/pagination';
+import { Page, pageRequest, type PageRequest } from '../../common/pagination';
 import { checkPeriod, isoDay, todayIn, type Period, type PeriodInput } from '../../common/period';
 import { ratio } from '../../common/ratio';
 import type { StructureService } from '../structure/structure.service';
@@ -20,7 +20,64 @@ const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 /** Six months, for "stationed down for six months or more in a year". */
 export const LONG_TERM_DAYS = 183;
 
-type FlowRow = Omit<PersonnelFlow, 'id'> & { id: number };
+/** Whose flows a list holds: a group's, or an institution's by end. */
+type FlowOwner = 'GROUP' | FlowEnd;
+
+interface FlowListShape {
+  owner: FlowOwner;
+  period?: Period;
+  direction?: Direction;
+  kind?: PersonnelFlowKind;
+}
+
+interface FlowPageKey {
+  shape: FlowListShape;
+  code: string;
+  page: PageRequest;
+}
+
+type RawFlow = Omit<PersonnelFlow, 'id' | 'startDate' | 'endDate'> & { id: number; startDate: Date | string; endDate: Date | string | null };
+
+const FLOW_COLUMNS = Prisma.sql`f.id, f.source, f.external_id AS "externalId", f.staff_id AS "staffId", f.group_code AS "groupCode",
+  f.from_code AS "fromCode", f.to_code AS "toCode", f.direction::text AS direction, f.kind::text AS kind,
+  f.start_date AS "startDate", f.end_date AS "endDate", f.cancelled, f.paired_external_id AS "pairedExternalId"`;
+
+/** The owner column(s) of a list: an institution's flows EITHER way belong to it at both ends. */
+function ownerColumns(owner: FlowOwner): Prisma.Sql {
+  switch (owner) {
+    case 'GROUP':
+      return Prisma.sql`(f.group_code)`;
+    case FlowEnd.INTO:
+      return Prisma.sql`(f.to_code)`;
+    case FlowEnd.OUT_OF:
+      return Prisma.sql`(f.from_code)`;
+    case FlowEnd.EITHER:
+      return Prisma.sql`(f.to_code), (f.from_code)`;
+  }
+}
+
+function shapeKey(shape: FlowListShape, page?: PageRequest): string {
+  const period = shape.period ? `${isoDay(shape.period.from)}..${isoDay(shape.period.to)}` : null;
+  return JSON.stringify([shape.owner, period, shape.direction ?? null, shape.kind ?? null, page?.take ?? null, page?.afterKey ?? null]);
+}
+
+const asDate = (value: Date | string) => (value instanceof Date ? value : new Date(`${value.slice(0, 10)}T00:00:00Z`));
+
+function fromRaw({ owner: _owner, position: _position, ...row }: RawFlow & { owner?: string; position?: unknown }): PersonnelFlow {
+  return { ...row, id: String(row.id), startDate: asDate(row.startDate), endDate: row.endDate === null ? null : asDate(row.endDate) };
+}
+
+function decodeFlowKey(key: string): { start: string; id: number } {
+  const [start, id] = key.split('|');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(start ?? '') || !/^\d+$/.test(id ?? '')) throw badUserInput('after is not a cursor of this list', 'after');
+  return { start, id: Number(id) };
+}
+
+function groupByKey<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  return [...groups.values()];
+}
 
 export interface FlowFilter {
   period?: PeriodInput;
@@ -28,7 +85,7 @@ export interface FlowFilter {
   kind?: PersonnelFlowKind;
 }
 
-function toFlow(row: FlowRow): PersonnelFlow {
+function toFlow(row: Omit<PersonnelFlow, 'id'> & { id: number }): PersonnelFlow {
   return { ...row, id: String(row.id) };
 }
 
@@ -42,6 +99,8 @@ export class PersonnelService {
   private readonly partners: DataLoader<PersonnelFlow, PersonnelFlow | null, string>;
   private readonly groupSummaries: DataLoader<{ groupCode: string; period: Period }, GroupPersonnelSummary, string>;
   private readonly memberSummaries: DataLoader<{ code: string; period: Period }, MemberPersonnelSummary, string>;
+  private readonly flowPages: DataLoader<FlowPageKey, PersonnelFlow[], string>;
+  private readonly flowTotals: DataLoader<Omit<FlowPageKey, 'page'>, number, string>;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -60,6 +119,8 @@ export class PersonnelService {
     this.memberSummaries = new DataLoader((keys) => this.loadMemberSummaries(keys), {
       cacheKeyFn: (k) => summaryKey(k.code, k.period),
     });
+    this.flowPages = new DataLoader((keys) => this.loadFlowPages(keys), { cacheKeyFn: (k) => shapeKey(k.shape, k.page) + k.code });
+    this.flowTotals = new DataLoader((keys) => this.loadFlowTotals(keys), { cacheKeyFn: (k) => shapeKey(k.shape) + k.code });
   }
 
   staff(id: number): Promise<Staff | null> {
@@ -97,16 +158,14 @@ export class PersonnelService {
     return this.memberSummaries.load({ code, period: checkPeriod(period) });
   }
 
-  /** A group's flows, in start-date order. */
+  /** A group's flows, in start-date order; batched across every group of the operation. */
   groupFlows(groupCode: string, filter: FlowFilter, args: { first?: number; after?: string }): Promise<Page<PersonnelFlow>> {
-    return this.listFlows({ groupCode }, filter, args);
+    return this.flowPage('GROUP', groupCode, filter, args);
   }
 
-  /** Flows into, out of, or either way through one institution. */
+  /** Flows into, out of, or either way through one institution; batched across institutions. */
   institutionFlows(code: string, end: FlowEnd, filter: FlowFilter, args: { first?: number; after?: string }): Promise<Page<PersonnelFlow>> {
-    const where: Prisma.PersonnelFlowWhereInput =
-      end === FlowEnd.INTO ? { toCode: code } : end === FlowEnd.OUT_OF ? { fromCode: code } : { OR: [{ toCode: code }, { fromCode: code }] };
-    return this.listFlows(where, filter, args);
+    return this.flowPage(end, code, filter, args);
   }
 
   /** Distinct intermediate-or-higher physicians of the group with ≥ 183 days stationed down in the year. */
@@ -130,34 +189,68 @@ export class PersonnelService {
     return row.physicians;
   }
 
-  private async listFlows(
-    owner: Prisma.PersonnelFlowWhereInput,
-    filter: FlowFilter,
-    args: { first?: number; after?: string },
-  ): Promise<Page<PersonnelFlow>> {
+  private flowPage(owner: FlowOwner, code: string, filter: FlowFilter, args: { first?: number; after?: string }): Promise<Page<PersonnelFlow>> {
     const page = pageRequest(args);
+    if (page.afterKey) decodeFlowKey(page.afterKey); // a bad cursor is the caller's error, before any SQL
+    const shape: FlowListShape = {
+      owner,
+      period: filter.period ? checkPeriod(filter.period) : undefined,
+      direction: filter.direction,
+      kind: filter.kind,
+    };
+    return this.flowPages.load({ shape, code, page }).then((rows) =>
+      Page.fromRows(rows, page.take, flowKey, () => this.flowTotals.load({ shape, code })),
+    );
+  }
+
+  /** The WHERE of a list shape over `personnel_flow f` joined to its owners `e(owner)`. */
+  private async listConditions(shape: FlowListShape, codes: string[]): Promise<Prisma.Sql> {
     const scope = await this.structure.scopeForDomains();
-    const conditions: Prisma.PersonnelFlowWhereInput[] = [owner, flowScope(scope)];
-    if (filter.period) {
-      const period = checkPeriod(filter.period);
-      conditions.push({ startDate: { lte: period.to }, OR: [{ endDate: null }, { endDate: { gte: period.from } }] });
+    const parts = [Prisma.sql`e.owner IN (${Prisma.join(codes)})`, flowScopeSql(scope)];
+    if (shape.period) parts.push(overlaps(shape.period.from, shape.period.to));
+    if (shape.direction) parts.push(Prisma.sql`f.direction::text = ${shape.direction}`);
+    if (shape.kind) parts.push(Prisma.sql`f.kind::text = ${shape.kind}`);
+    return Prisma.join(parts, ' AND ');
+  }
+
+  /** One statement per list shape, whatever the number of owners (groups or institutions). */
+  private async loadFlowPages(keys: readonly FlowPageKey[]): Promise<PersonnelFlow[][]> {
+    const results = new Map<string, PersonnelFlow[]>();
+    for (const group of groupByKey(keys, (k) => shapeKey(k.shape, k.page))) {
+      const { shape, page } = group[0];
+      const codes = group.map((k) => k.code);
+      let after = Prisma.sql`TRUE`;
+      if (page.afterKey) {
+        const { start, id } = decodeFlowKey(page.afterKey);
+        after = Prisma.sql`(f.start_date > ${start}::date OR (f.start_date = ${start}::date AND f.id > ${id}))`;
+      }
+      const rows = await this.prisma.$queryRaw<(RawFlow & { owner: string })[]>`
+        SELECT * FROM (
+          SELECT ${FLOW_COLUMNS}, e.owner, row_number() OVER (PARTITION BY e.owner ORDER BY f.start_date, f.id) AS position
+          FROM personnel_flow f CROSS JOIN LATERAL (VALUES ${ownerColumns(shape.owner)}) AS e(owner)
+          WHERE ${await this.listConditions(shape, codes)} AND ${after}
+        ) ranked
+        WHERE position <= ${page.take + 1}
+        ORDER BY owner, "startDate", id`;
+      for (const code of codes) results.set(shapeKey(shape, page) + code, []);
+      for (const row of rows) results.get(shapeKey(shape, page) + row.owner)?.push(fromRaw(row));
     }
-    if (filter.direction) conditions.push({ direction: filter.direction });
-    if (filter.kind) conditions.push({ kind: filter.kind });
-    const where: Prisma.PersonnelFlowWhereInput = { AND: conditions };
-    let after: Prisma.PersonnelFlowWhereInput = {};
-    if (page.afterKey) {
-      const [day, id] = page.afterKey.split('|');
-      const start = new Date(`${day}T00:00:00Z`);
-      if (Number.isNaN(start.getTime()) || !/^\d+$/.test(id ?? '')) throw badUserInput('after is not a cursor of this list', 'after');
-      after = { OR: [{ startDate: { gt: start } }, { startDate: start, id: { gt: Number(id) } }] };
+    return keys.map((k) => results.get(shapeKey(k.shape, k.page) + k.code) ?? []);
+  }
+
+  private async loadFlowTotals(keys: readonly Omit<FlowPageKey, 'page'>[]): Promise<number[]> {
+    const results = new Map<string, number>();
+    for (const group of groupByKey(keys, (k) => shapeKey(k.shape))) {
+      const { shape } = group[0];
+      const codes = group.map((k) => k.code);
+      const rows = await this.prisma.$queryRaw<{ owner: string; total: number }[]>`
+        SELECT e.owner, count(*)::int AS total
+        FROM personnel_flow f CROSS JOIN LATERAL (VALUES ${ownerColumns(shape.owner)}) AS e(owner)
+        WHERE ${await this.listConditions(shape, codes)}
+        GROUP BY e.owner`;
+      for (const row of rows) results.set(shapeKey(shape) + row.owner, row.total);
     }
-    const rows = await this.prisma.personnelFlow.findMany({
-      where: { AND: [where, after] },
-      orderBy: [{ startDate: 'asc' }, { id: 'asc' }],
-      take: page.take + 1,
-    });
-    return Page.fromRows(rows.map(toFlow), page.take, flowKey, () => this.prisma.personnelFlow.count({ where }));
+    return keys.map((k) => results.get(shapeKey(k.shape) + k.code) ?? 0);
   }
 
   private async loadGroupSummaries(keys: readonly { groupCode: string; period: Period }[]): Promise<GroupPersonnelSummary[]> {
