@@ -151,3 +151,32 @@ test('a batch costs the same number of SQL statements for 5 records as for 300, 
   expect(rows).toHaveLength(300);
   expect(rows.every((r) => r.endDate!.toISOString().startsWith('2023-02-28'))).toBe(true);
 });
+
+test("a group's source system cannot take over another group's staff record", async () => {
+  await record(t, [flow({ externalId: 'X-B', staff: { externalId: 'VICTIM', name: '外组员工', homeCode: OTHER_LEAD, phone: '0000-1' }, fromCode: OTHER_LEAD, toCode: OTHER_T1 })], OTHER_GROUP);
+  const result = await record(t, [flow({ externalId: 'X-A', staff: { externalId: 'VICTIM', name: '冒名', homeCode: LEAD, phone: '9999-9' } })]);
+  expect(result.results[0].error).toMatchObject({ code: 'OUT_OF_SCOPE', field: 'staff.externalId' });
+  const victim = await t.gateway.db.prisma.staff.findUnique({ where: { source_externalId: { source: 'hr', externalId: 'VICTIM' } } });
+  expect(victim).toMatchObject({ name: '外组员工', groupCode: OTHER_GROUP, phone: '0000-1' });
+});
+
+test('a record rejected late (its pair partner failed) is judged out of the batch, so nothing overlaps', async () => {
+  const person = { externalId: 'S-CASCADE', name: '甲', homeCode: LEAD };
+  await record(t, [flow({ externalId: 'C-F', staff: person, startDate: '2022-01-01', endDate: '2022-01-31' })]);
+  const moved = flow({ externalId: 'C-F', staff: person, startDate: '2022-06-01', endDate: '2022-06-30', pairedExternalId: 'C-X' });
+  const january = flow({ externalId: 'C-G', staff: person, startDate: '2022-01-10', endDate: '2022-01-20' });
+  const failing = flow({ externalId: 'C-X', staff: { externalId: 'S-CX', name: '乙', homeCode: T1 }, fromCode: T1, toCode: LEAD, kind: 'TRAINING', startDate: '2022-06-10', endDate: '2022-06-01' });
+  const result = await record(t, [moved, january, failing]);
+  expect(result.results.map((r) => r.error?.code ?? r.status)).toEqual(['PAIR_NOT_FOUND', 'OVERLAPPING_FLOW', 'END_BEFORE_START']);
+  expect((await stored('hr', 'C-F'))!.startDate.toISOString().slice(0, 10)).toBe('2022-01-01');
+  expect(await stored('hr', 'C-G')).toBeNull();
+});
+
+test('replaying an old record does not roll back the person it names', async () => {
+  const v1 = flow({ externalId: 'U-1', staff: { externalId: 'S-U', name: '旧名', homeCode: LEAD, phone: '111' }, startDate: '2021-01-01', endDate: '2021-01-31' });
+  const v2 = flow({ externalId: 'U-2', staff: { externalId: 'S-U', name: '新名', homeCode: LEAD, phone: '222' }, startDate: '2021-03-01', endDate: '2021-03-31' });
+  await record(t, [v1]);
+  await record(t, [v2]);
+  expect((await record(t, [v1])).results[0].status).toBe('UNCHANGED');
+  expect(await t.gateway.db.prisma.staff.findUnique({ where: { source_externalId: { source: 'hr', externalId: 'S-U' } } })).toMatchObject({ name: '新名', phone: '222' });
+});

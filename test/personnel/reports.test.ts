@@ -127,3 +127,44 @@ test('reads are scoped, and staff contact data goes only to the group and the ho
   expect(own.node.staff.phone).toBe('0561-1234567');
   expect(asT1.errors!.length).toBe(2 * (asT1.data!.countyGroup.personnelFlows.totalCount - 1));
 });
+
+test('days after today are not counted, even when a flow is booked to end later', async () => {
+  const { todayIn, isoDay } = await import('../../src/common/period');
+  const today = todayIn('Asia/Shanghai');
+  const day = (offset: number) => isoDay(new Date(today.getTime() + offset * 86_400_000));
+  const result = await record(t, [
+    flow({ externalId: 'R-FUTURE', staff: { externalId: 'D-FUT', name: '庚', homeCode: LEAD, title: 'SENIOR', profession: 'PHYSICIAN' }, toCode: T2, startDate: day(-30), endDate: day(30) }),
+  ]);
+  expect(result.rejected).toBe(0);
+  expect((await member(T2, day(-30), day(30))).personDaysReceived).toBe(31);
+  expect((await member(T2, day(1), day(30))).personDaysReceived).toBe(0);
+});
+
+test('a cancelled partner is no partner', async () => {
+  const down = flow({ externalId: 'R-PD', staff: { externalId: 'PD', name: '辛', homeCode: LEAD }, toCode: T2, startDate: '2020-01-01', endDate: '2020-01-31', pairedExternalId: 'R-PU' });
+  const up = flow({ externalId: 'R-PU', staff: { externalId: 'PU', name: '壬', homeCode: T2 }, fromCode: T2, toCode: LEAD, kind: 'TRAINING', startDate: '2020-02-01', endDate: '2020-02-28' });
+  expect((await record(t, [down, up])).accepted).toBe(2);
+  const partner = async () => {
+    const r = await t.execute<{ institution: { personnelFlows: { edges: { node: { externalId: string; pairedWith: { externalId: string } | null } }[] }; personnelSummary: { paired: number } } }, unknown>(
+      `{ institution(code: "${T2}") { personnelFlows(end: INTO, period: { from: "2020-01-01", to: "2020-01-31" }) { edges { node { externalId pairedWith { externalId } } } }
+         personnelSummary(period: { from: "2020-01-01", to: "2020-12-31" }) { paired } } }`,
+      undefined,
+      county(),
+    );
+    return { with: r.data!.institution.personnelFlows.edges[0].node.pairedWith, paired: r.data!.institution.personnelSummary.paired };
+  };
+  expect(await partner()).toEqual({ with: { externalId: 'R-PU' }, paired: 1 });
+  expect((await record(t, [{ ...up, cancelled: true }])).results[0].status).toBe('UPDATED');
+  expect(await partner()).toEqual({ with: null, paired: 0 });
+});
+
+test('long-term physicians of many groups cost one statement, not one per group', async () => {
+  const query = (first: number) => `{ countyGroups(first: ${first}) { edges { node { longTermStationedPhysicians(year: 2025) } } } }`;
+  const token = t.token('PROVINCE', '340000');
+  const one = await t.countStatements(() => t.execute(query(1), undefined, token));
+  const three = await t.countStatements(async () => {
+    const r = await t.execute<{ countyGroups: { edges: unknown[] } }, unknown>(query(3), undefined, token);
+    expect(r.data!.countyGroups.edges).toHaveLength(3);
+  });
+  expect(three).toBe(one);
+});

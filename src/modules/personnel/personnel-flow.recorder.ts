@@ -223,14 +223,58 @@ export class PersonnelFlowRecorder {
       if (staffKey) staffOfFlow.set(key, staffKey);
     }
 
+    // Judge the records in order against the stored flows and the records accepted before them. A
+    // pair may point at a record later in the batch; when that one is rejected after all, the record
+    // that declared the pair is rejected too, and the batch is judged again without it, so that no
+    // record stays accepted on the strength of a change that will not be stored.
     const storedState = new Map(state);
-    const rejectedKeys = new Set<string>();
+    const storedStaffOf = new Map(staffOfFlow);
+    const cascaded = new Map<number, Rejection>();
     let accepted: Candidate[] = [];
+    let verdicts = new Map<number, Rejection>();
+    for (;;) {
+      state.clear();
+      storedState.forEach((v, k) => state.set(k, v));
+      staffOfFlow.clear();
+      storedStaffOf.forEach((v, k) => staffOfFlow.set(k, v));
+      ({ accepted, verdicts } = this.judge(candidates, cascaded, state, staffOfFlow, stored, staffByKey));
+      const rejectedKeys = new Set(candidates.filter((c) => verdicts.has(c.index)).map((c) => c.key));
+      const orphans = accepted.filter((c) => {
+        const pairedKey = c.input.pairedExternalId ? keyOf(c.input.source, c.input.pairedExternalId) : null;
+        return pairedKey !== null && rejectedKeys.has(pairedKey) && !storedState.has(pairedKey);
+      });
+      if (!orphans.length) break;
+      for (const c of orphans) {
+        cascaded.set(c.index, new Rejection('PAIR_NOT_FOUND', `Flow ${c.input.pairedExternalId}, which this one pairs with, was rejected in this batch`, 'pairedExternalId'));
+      }
+    }
+    verdicts.forEach((error, index) => reject(index, error));
+    await this.write(tx, accepted, stored, staffByKey, results);
+    return accepted;
+  }
+
+  /** One pass over the batch: which records pass the rules that need stored flows, and why not. */
+  private judge(
+    candidates: Candidate[],
+    cascaded: Map<number, Rejection>,
+    state: Map<string, FlowState>,
+    staffOfFlow: Map<string, string>,
+    stored: Map<string, { groupCode: string }>,
+    staffByKey: Map<string, { groupCode: string }>,
+  ): { accepted: Candidate[]; verdicts: Map<number, Rejection> } {
+    const accepted: Candidate[] = [];
+    const verdicts = new Map<number, Rejection>();
     for (const c of candidates) {
       try {
+        const early = cascaded.get(c.index);
+        if (early) throw early;
         const existing = stored.get(c.key);
         if (existing && existing.groupCode !== this.principal.scope) {
           throw new Rejection('OUT_OF_SCOPE', `Flow ${c.input.externalId} belongs to another group`, 'externalId');
+        }
+        const person = staffByKey.get(c.staffKey);
+        if (person && person.groupCode !== this.principal.scope) {
+          throw new Rejection('OUT_OF_SCOPE', `Staff ${c.input.staff.externalId} of source ${c.input.source} belongs to another group`, 'staff.externalId');
         }
         if (!c.cancelled) {
           for (const [otherKey, staffKey] of staffOfFlow) {
@@ -261,29 +305,10 @@ export class PersonnelFlowRecorder {
         accepted.push(c);
       } catch (error) {
         if (!(error instanceof Rejection)) throw error;
-        reject(c.index, error);
-        rejectedKeys.add(c.key);
+        verdicts.set(c.index, error);
       }
     }
-    // A pair may point at a record later in the batch; if that one was rejected after all, so is the
-    // record that declared the pair (and, in turn, any record that declared a pair with that one).
-    for (let again = true; again; ) {
-      again = false;
-      for (const c of accepted) {
-        const pairedKey = c.input.pairedExternalId ? keyOf(c.input.source, c.input.pairedExternalId) : null;
-        if (!pairedKey || !rejectedKeys.has(pairedKey) || storedState.has(pairedKey)) continue;
-        const message = `Flow ${c.input.pairedExternalId}, which this one pairs with, was rejected in this batch`;
-        reject(c.index, new Rejection('PAIR_NOT_FOUND', message, 'pairedExternalId'));
-        rejectedKeys.add(c.key);
-        if (storedState.has(c.key)) state.set(c.key, storedState.get(c.key)!);
-        else state.delete(c.key);
-        accepted = accepted.filter((a) => a !== c);
-        again = true;
-        break;
-      }
-    }
-    await this.write(tx, accepted, stored, staffByKey, results);
-    return accepted;
+    return { accepted, verdicts };
   }
 
   /**
@@ -351,8 +376,10 @@ export class PersonnelFlowRecorder {
     staffByKey: Map<string, { id: number; name: string; title: string; profession: string; homeCode: string; groupCode: string; phone: string | null; idNumberMasked: string | null }>,
     results: FlowRecordResult[],
   ): Promise<void> {
-    // Staff: the last record of the batch that names a person says who they are now.
-    const lastStaff = new Map(accepted.map((c) => [c.staffKey, c]));
+    // Staff: the last record of the batch that changes something and names a person says who they
+    // are now. A replayed (UNCHANGED) record carries old staff data and must not roll it back.
+    const changing = accepted.filter((c) => stored.get(c.key)?.contentHash !== hashRecord(c.input, c.groupCode));
+    const lastStaff = new Map(changing.map((c) => [c.staffKey, c]));
     const staffIds = new Map<string, number>();
     const newStaff: Prisma.StaffCreateManyInput[] = [];
     const changedStaff: (Prisma.StaffCreateManyInput & { id: number })[] = [];
@@ -398,7 +425,7 @@ export class PersonnelFlowRecorder {
     for (const c of accepted) {
       const i = c.input;
       const data = {
-        staffId: staffIds.get(c.staffKey)!,
+        staffId: staffIds.get(c.staffKey) ?? stored.get(c.key)!.staffId,
         groupCode: c.groupCode,
         fromCode: i.fromCode,
         toCode: i.toCode,

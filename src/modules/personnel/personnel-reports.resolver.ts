@@ -22,7 +22,7 @@ export class GroupPersonnelResolver {
   }
 
   @FieldResolver(() => Int, {
-    description: `Physicians of intermediate title or higher (中级及以上) stationed down for ${LONG_TERM_DAYS} days or more in the year (downward flows of each person added up, clipped to the year; open flows count to today).`,
+    description: `Physicians of intermediate title or higher (中级及以上) stationed down for ${LONG_TERM_DAYS} days or more in the year (downward flows of each person added up, clipped to the year and to today).`,
   })
   longTermStationedPhysicians(@Root() group: CountyGroup, @Args(() => YearArgs) { year }: YearArgs, @Ctx() ctx: RequestContext): Promise<number> {
     return ctx.personnel.longTermStationedPhysicians(group.code, year);

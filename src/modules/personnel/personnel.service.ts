@@ -100,6 +100,8 @@ export class PersonnelService {
   private readonly groupSummaries: DataLoader<{ groupCode: string; period: Period }, GroupPersonnelSummary, string>;
   private readonly memberSummaries: DataLoader<{ code: string; period: Period }, MemberPersonnelSummary, string>;
   private readonly flowPages: DataLoader<FlowPageKey, PersonnelFlow[], string>;
+  private readonly longTerm: DataLoader<{ groupCode: string; year: number }, number, string>;
+  private today?: Promise<Prisma.Sql>;
   private readonly flowTotals: DataLoader<Omit<FlowPageKey, 'page'>, number, string>;
 
   constructor(
@@ -119,8 +121,26 @@ export class PersonnelService {
     this.memberSummaries = new DataLoader((keys) => this.loadMemberSummaries(keys), {
       cacheKeyFn: (k) => summaryKey(k.code, k.period),
     });
+    this.longTerm = new DataLoader((keys) => this.loadLongTerm(keys), { cacheKeyFn: (k) => `${k.groupCode}@${k.year}` });
     this.flowPages = new DataLoader((keys) => this.loadFlowPages(keys), { cacheKeyFn: (k) => shapeKey(k.shape, k.page) + k.code });
     this.flowTotals = new DataLoader((keys) => this.loadFlowTotals(keys), { cacheKeyFn: (k) => shapeKey(k.shape) + k.code });
+  }
+
+  /**
+   * Today's date in each flow's group's time zone, as an SQL expression over `f` (a constant when all
+   * the groups in scope share a zone). Once per request.
+   */
+  private todaySql(): Promise<Prisma.Sql> {
+    this.today ??= (async () => {
+      const scope = await this.structure.scopeForDomains();
+      const zones = await this.structure.timeZones(scope.groupCodes);
+      const days = new Map(scope.groupCodes.map((code) => [code, isoDay(todayIn(zones.get(code) ?? DEFAULT_TIME_ZONE))]));
+      const fallback = isoDay(todayIn(DEFAULT_TIME_ZONE));
+      if (new Set([...days.values(), fallback]).size === 1) return Prisma.sql`${fallback}::date`;
+      const branches = [...days].map(([code, day]) => Prisma.sql`WHEN ${code} THEN ${day}::date`);
+      return Prisma.sql`(CASE f.group_code ${Prisma.join(branches, ' ')} ELSE ${fallback}::date END)`;
+    })();
+    return this.today;
   }
 
   staff(id: number): Promise<Staff | null> {
@@ -169,24 +189,34 @@ export class PersonnelService {
   }
 
   /** Distinct intermediate-or-higher physicians of the group with ≥ 183 days stationed down in the year. */
-  async longTermStationedPhysicians(groupCode: string, year: number): Promise<number> {
+  longTermStationedPhysicians(groupCode: string, year: number): Promise<number> {
     if (!Number.isInteger(year) || year < 1990 || year > 2100) throw badUserInput('year must be a calendar year between 1990 and 2100', 'year');
+    return this.longTerm.load({ groupCode, year });
+  }
+
+  /** One statement per year asked, covering every group. */
+  private async loadLongTerm(keys: readonly { groupCode: string; year: number }[]): Promise<number[]> {
     const scope = await this.structure.scopeForDomains();
-    const group = await this.structure.group(groupCode);
-    const today = todayIn(group?.timeZone ?? DEFAULT_TIME_ZONE);
-    const from = new Date(Date.UTC(year, 0, 1));
-    const to = new Date(Date.UTC(year, 11, 31));
-    const [row] = await this.prisma.$queryRaw<{ physicians: number }[]>`
-      SELECT count(*)::int AS physicians FROM (
-        SELECT f.staff_id, sum(${clippedDays(from, to, today)}) AS days
-        FROM personnel_flow f JOIN staff s ON s.id = f.staff_id
-        WHERE f.group_code = ${groupCode} AND ${flowScopeSql(scope)}
-          AND f.direction = 'DOWNWARD' AND NOT f.cancelled
-          AND s.profession = 'PHYSICIAN' AND s.title::text IN (${Prisma.join(INTERMEDIATE_OR_HIGHER)})
-          AND ${overlaps(from, to)}
-        GROUP BY f.staff_id
-      ) d WHERE d.days >= ${LONG_TERM_DAYS}`;
-    return row.physicians;
+    const today = await this.todaySql();
+    const results = new Map<string, number>();
+    for (const year of new Set(keys.map((k) => k.year))) {
+      const codes = keys.filter((k) => k.year === year).map((k) => k.groupCode);
+      const from = new Date(Date.UTC(year, 0, 1));
+      const to = new Date(Date.UTC(year, 11, 31));
+      const rows = await this.prisma.$queryRaw<{ group_code: string; physicians: number }[]>`
+        SELECT d.group_code, count(*)::int AS physicians FROM (
+          SELECT f.group_code, f.staff_id, sum(${clippedDays(from, to, today)}) AS days
+          FROM personnel_flow f JOIN staff s ON s.id = f.staff_id
+          WHERE f.group_code IN (${Prisma.join(codes)}) AND ${flowScopeSql(scope)}
+            AND f.direction = 'DOWNWARD' AND NOT f.cancelled
+            AND s.profession = 'PHYSICIAN' AND s.title::text IN (${Prisma.join(INTERMEDIATE_OR_HIGHER)})
+            AND ${overlaps(from, to)}
+          GROUP BY f.group_code, f.staff_id
+        ) d WHERE d.days >= ${LONG_TERM_DAYS}
+        GROUP BY d.group_code`;
+      for (const row of rows) results.set(`${row.group_code}@${year}`, row.physicians);
+    }
+    return keys.map((k) => results.get(`${k.groupCode}@${k.year}`) ?? 0);
   }
 
   private flowPage(owner: FlowOwner, code: string, filter: FlowFilter, args: { first?: number; after?: string }): Promise<Page<PersonnelFlow>> {
@@ -255,7 +285,7 @@ export class PersonnelService {
 
   private async loadGroupSummaries(keys: readonly { groupCode: string; period: Period }[]): Promise<GroupPersonnelSummary[]> {
     const scope = await this.structure.scopeForDomains();
-    const today = todayIn(DEFAULT_TIME_ZONE);
+    const today = await this.todaySql();
     const results = new Map<string, GroupPersonnelSummary>();
     // One statement per distinct period (a dashboard asks for one), covering every group asked.
     for (const { period, items } of groupByPeriod(keys)) {
@@ -287,7 +317,7 @@ export class PersonnelService {
 
   private async loadMemberSummaries(keys: readonly { code: string; period: Period }[]): Promise<MemberPersonnelSummary[]> {
     const scope = await this.structure.scopeForDomains();
-    const today = todayIn(DEFAULT_TIME_ZONE);
+    const today = await this.todaySql();
     const results = new Map<string, MemberPersonnelSummary>();
     for (const { period, items } of groupByPeriod(keys)) {
       const codes = items.map((k) => k.code);
@@ -333,7 +363,9 @@ export class PersonnelService {
       ...declared.map((f) => ({ source: f.source, externalId: f.pairedExternalId! })),
       ...flows.map((f) => ({ source: f.source, pairedExternalId: f.externalId })),
     ];
-    const rows = (await this.prisma.personnelFlow.findMany({ where: { AND: [{ OR: conditions }, flowScope(scope)] } })).map(toFlow);
+    const rows = (
+      await this.prisma.personnelFlow.findMany({ where: { AND: [{ OR: conditions }, { cancelled: false }, flowScope(scope)] } })
+    ).map(toFlow);
     return flows.map(
       (f) =>
         rows.find((r) => r.source === f.source && r.id !== f.id && (r.externalId === f.pairedExternalId || r.pairedExternalId === f.externalId)) ??
@@ -342,9 +374,9 @@ export class PersonnelService {
   }
 }
 
-/** Days of flow `f` inside [from, to], an open end counting up to today; 0 when outside. */
-function clippedDays(from: Date, to: Date, today: Date): Prisma.Sql {
-  return Prisma.sql`GREATEST(0, LEAST(COALESCE(f.end_date, ${today}::date), ${to}::date) - GREATEST(f.start_date, ${from}::date) + 1)`;
+/** Days of flow `f` inside [from, to] that have passed (up to `today`, an SQL date); 0 when none. */
+function clippedDays(from: Date, to: Date, today: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`GREATEST(0, LEAST(COALESCE(f.end_date, ${today}), ${today}, ${to}::date) - GREATEST(f.start_date, ${from}::date) + 1)`;
 }
 
 /** Flow `f` overlaps [from, to]. */
