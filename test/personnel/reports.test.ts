@@ -1,5 +1,6 @@
 // Personnel figures on constructed cases with known answers: pairing rates, person-days clipped to
 // the period, long-term stationed physicians; the scope of reads and of staff contact data.
+import { isoDay, todayIn } from '../../src/common/period';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 import { createPersonnelFixture, flow, GROUP, LEAD, OTHER_GROUP, record, T1, T2, VILLAGE } from './fixtures';
 
@@ -129,7 +130,6 @@ test('reads are scoped, and staff contact data goes only to the group and the ho
 });
 
 test('days after today are not counted, even when a flow is booked to end later', async () => {
-  const { todayIn, isoDay } = await import('../../src/common/period');
   const today = todayIn('Asia/Shanghai');
   const day = (offset: number) => isoDay(new Date(today.getTime() + offset * 86_400_000));
   const result = await record(t, [
