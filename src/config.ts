@@ -44,7 +44,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: env.HOST ?? '0.0.0.0',
     production,
     databaseUrl: env.DATABASE_URL || undefined,
-    pgliteDir: path.resolve(env.PGLITE_DIR ?? path.join(dataDir, 'pglite')),
+    // memory:// keeps the embedded database in memory: it is no path to resolve.
+    pgliteDir: env.PGLITE_DIR?.startsWith('memory://') ? env.PGLITE_DIR : path.resolve(env.PGLITE_DIR ?? path.join(dataDir, 'pglite')),
     dataDir,
     jwtSecret: env.JWT_SECRET || undefined,
     seedDemo: seed,

@@ -44,38 +44,58 @@ export async function startGateway(config: GatewayConfig, log: (line: string) =>
     dataDir: config.dataDir,
     allowGenerated: !config.production && !config.databaseUrl,
   });
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
+  // Everything opened is closed again, newest first: on stop(), and when starting fails half-way.
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch((error: unknown) => log(`While closing: ${String(error)}`));
+  };
   try {
-    const { applied } = await applyMigrations(db.migrationTarget);
-    if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
-    if (config.seedDemo === 'always' || (config.seedDemo === 'auto' && db.kind === 'pglite')) {
-      const { seeded } = await seedDemoData(db.prisma);
-      if (seeded) log('Loaded the demo data (five county groups) into the empty database');
-    }
+    return await assemble(config, jwtSecret, closers, closeAll, log);
   } catch (error) {
-    await db.close();
+    await closeAll();
     throw error;
+  }
+}
+
+async function assemble(
+  config: GatewayConfig,
+  jwtSecret: string,
+  closers: (() => Promise<void>)[],
+  closeAll: () => Promise<void>,
+  log: (line: string) => void,
+): Promise<Gateway> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
+  closers.push(() => db.close());
+  const { applied } = await applyMigrations(db.migrationTarget);
+  if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
+  if (config.seedDemo === 'always' || (config.seedDemo === 'auto' && db.kind === 'pglite')) {
+    const { seeded } = await seedDemoData(db.prisma);
+    if (seeded) log('Loaded the demo data (five county groups) into the empty database');
   }
 
   // Pub/sub (Redis with REDIS_URL, so that every instance hears every change) and the live counters.
-  let pubSub: GatewayPubSub | undefined;
-  let referralCounters: ReferralCountersHub;
-  try {
-    pubSub = await createGatewayPubSub(config.redisUrl, log);
-    referralCounters = new ReferralCountersHub({ pubSub: pubSub.pubSub, prisma: db.prisma, log });
-    await referralCounters.start();
-  } catch (error) {
-    await pubSub?.close();
-    await db.close();
-    throw error;
-  }
+  const pubSub: GatewayPubSub = await createGatewayPubSub(config.redisUrl, log);
+  closers.push(() => pubSub.close());
+  const referralCounters = new ReferralCountersHub({ pubSub: pubSub.pubSub, prisma: db.prisma, log });
+  closers.push(() => referralCounters.stop());
+  await referralCounters.start();
 
   const schema = await buildGatewaySchema({ pubSub: pubSub.pubSub });
   const limits: OperationLimits = { maxDepth: config.maxQueryDepth, maxComplexity: config.maxQueryComplexity };
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const subscriptions = attachSubscriptions({ httpServer, path: GRAPHQL_PATH, schema, prisma: db.prisma, jwtSecret, limits, referralCounters });
+  const subscriptions = attachSubscriptions({
+    httpServer,
+    path: GRAPHQL_PATH,
+    schema,
+    prisma: db.prisma,
+    jwtSecret,
+    limits,
+    referralCounters,
+    maxPayloadBytes: config.maxBodyBytes,
+    maskError: (error) => maskError(error, config.production, log),
+  });
   let stopping = false;
 
   const limitsPlugin: ApolloServerPlugin<RequestContext> = {
@@ -101,6 +121,8 @@ export async function startGateway(config: GatewayConfig, log: (line: string) =>
     formatError: (formatted, error) => maskInternalErrors(formatted, error, config.production, log),
   });
   await apollo.start();
+  // Stopping Apollo drains HTTP (in-flight requests finish) and the subscriptions, then closes them.
+  closers.push(() => apollo.stop());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -154,10 +176,7 @@ export async function startGateway(config: GatewayConfig, log: (line: string) =>
     stop: () =>
       (stopped ??= (async () => {
         stopping = true;
-        await apollo.stop(); // stops accepting, lets in-flight requests finish, closes the sockets
-        await referralCounters.stop();
-        await pubSub.close();
-        await db.close();
+        await closeAll();
       })()),
   };
 }
@@ -172,6 +191,17 @@ async function readinessProblem(db: Database): Promise<string | undefined> {
   } catch {
     return 'database unreachable';
   }
+}
+
+/**
+ * graphql-ws's errors (no Apollo there): an error without a code is unexpected; in production its
+ * message is replaced, as Apollo's formatError does for HTTP.
+ */
+function maskError(error: GraphQLError, production: boolean, log: (line: string) => void): GraphQLError {
+  if (error.extensions?.code) return error;
+  log(`Internal error (graphql-ws): ${error.originalError?.stack ?? error.message}`);
+  if (!production) return error;
+  return new GraphQLError('Internal server error', { path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
 
 /** Unexpected errors keep their message in development; in production the client sees a generic one. */

@@ -15,6 +15,8 @@ import { subscribeSharingResults } from './shared-results';
 
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
+/** Operations one socket may run at once (a screen needs a handful; this bounds what one token can pin). */
+export const MAX_OPERATIONS_PER_SOCKET = 50;
 
 interface ConnectionExtra {
   socket: WebSocket;
@@ -30,8 +32,21 @@ export function attachSubscriptions(options: {
   jwtSecret: string;
   limits: OperationLimits;
   referralCounters?: ReferralCountersHub;
+  /** Largest message accepted on a socket (HTTP's MAX_BODY_BYTES). */
+  maxPayloadBytes: number;
+  /** Hides unexpected errors' messages in production, as Apollo does on HTTP. */
+  maskError: (error: GraphQLError) => GraphQLError;
 }): { dispose(): Promise<void> } {
-  const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path });
+  const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxPayloadBytes });
+  // Timers cannot wait longer than 2^31-1 ms (about 24.8 days): wait again until the token expires.
+  const closeOnExpiry = (extra: ConnectionExtra) => {
+    const msLeft = extra.principal!.expiresAt * 1000 - Date.now();
+    if (msLeft <= 0) {
+      extra.socket.close(CLOSE_FORBIDDEN, 'The bearer token has expired');
+      return;
+    }
+    extra.expiryTimer = setTimeout(() => closeOnExpiry(extra), Math.min(msLeft, 2 ** 31 - 1));
+  };
   const cleanup = useServer<Record<string, unknown> | undefined, Partial<ConnectionExtra>>(
     {
       schema: options.schema,
@@ -47,14 +62,21 @@ export function attachSubscriptions(options: {
           extra.socket.close(CLOSE_UNAUTHORIZED, error instanceof Error ? error.message : 'Unauthorized');
           return false;
         }
-        const msLeft = extra.principal.expiresAt * 1000 - Date.now();
-        extra.expiryTimer = setTimeout(() => extra.socket.close(CLOSE_FORBIDDEN, 'The bearer token has expired'), Math.min(msLeft, 2 ** 31 - 1));
+        closeOnExpiry(extra);
         return true;
       },
       onClose: (ctx) => clearTimeout((ctx.extra as ConnectionExtra).expiryTimer),
       // Parse, validate and check the limits here so that errors go back as GraphQL errors on the
       // operation instead of closing the socket.
       onSubscribe: (ctx, _id, payload) => {
+        // graphql-ws has already registered this operation in ctx.subscriptions when it asks.
+        if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
+          return [
+            new GraphQLError(`A socket may run at most ${MAX_OPERATIONS_PER_SOCKET} operations at once`, {
+              extensions: { code: 'TOO_MANY_OPERATIONS' },
+            }),
+          ];
+        }
         let document: DocumentNode;
         try {
           document = parse(payload.query);
@@ -75,6 +97,9 @@ export function attachSubscriptions(options: {
           contextValue: createRequestContext(options.prisma, (ctx.extra as ConnectionExtra).principal as Principal, options.referralCounters),
         };
       },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors?.length ? { ...result, errors: result.errors.map((error) => options.maskError(error)) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => options.maskError(error)),
     },
     wsServer,
   );
