@@ -85,6 +85,10 @@ describe('createReferral', () => {
     expect(errorOf(await create({ patientRef }))).toEqual({ code: 'BAD_USER_INPUT', field: 'patientRef' });
   });
 
+  test.each([['a resident ID number', '转诊 340621199001011234'], ['a phone number', '家属电话 13812345678']])('rejects a reason holding %s', async (_what, reason) => {
+    expect(errorOf(await create({ reason }))).toEqual({ code: 'BAD_USER_INPUT', field: 'reason' });
+  });
+
   test.each(['I21.9', 'J18', 'E11.65', 'S72.0', 'Z50.1'])('accepts the ICD-10 code %s', async (diagnosisCode) => {
     expect((await create({ diagnosisCode })).errors).toBeUndefined();
   });
@@ -125,6 +129,8 @@ describe('transitionReferral', () => {
     expect(errorOf(await transition(id, 'CANCELLED'))).toEqual({ code: 'BAD_USER_INPUT', field: 'to' });
     const completed = await transition(id, 'COMPLETED');
     expect(completed.data!.transitionReferral.status).toBe('COMPLETED');
+    // A retry without `at` (a lost response) returns the step as stored.
+    expect((await transition(id, 'COMPLETED')).data!.transitionReferral).toEqual(completed.data!.transitionReferral);
     expect(errorOf(await transition(id, 'ACCEPTED'))).toEqual({ code: 'BAD_USER_INPUT', field: 'to' });
   });
 

@@ -64,6 +64,10 @@ export function checkDiagnosisCode(code: string | null | undefined, field = 'dia
 export function checkReason(reason: string | null | undefined, field = 'reason'): string | null {
   if (reason === null || reason === undefined || !reason.trim()) return null;
   if (reason.length > MAX_REASON_LENGTH) throw new RuleViolation('INVALID_REASON', `reason may hold at most ${MAX_REASON_LENGTH} characters`, field);
+  // Free text reaches provincial platforms: it must not carry the identifiers patientRef may not.
+  if (RESIDENT_ID.test(reason) || PHONE.test(reason)) {
+    throw new RuleViolation('IDENTIFYING_REASON', 'reason must not hold a resident ID number or a phone number', field);
+  }
   return reason;
 }
 

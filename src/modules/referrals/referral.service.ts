@@ -335,6 +335,8 @@ export class ReferralService {
         const times = timesOf(row);
         const latestAt = [...historyOf(times).map((s) => s.at), times.requestedAt].reduce((a, b) => (b > a ? b : a));
         const currentAt = times[STATUS_TIME[row.status]] ?? times.requestedAt;
+        // A retry without `at` (the contract makes it optional) repeats the step it asked for.
+        if (at == null && to === row.status) return toReferral(row);
         if (!checkTransition({ status: row.status, latestAt, currentAt }, to, when)) return toReferral(row);
         const next = { ...times, [STATUS_TIME[to]]: when };
         const updatedAt = new Date();
