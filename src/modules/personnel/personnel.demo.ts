@@ -8,6 +8,7 @@ import { buildStructureDemo } from '../structure/structure.demo';
 import type { PersonnelFlowInput } from './personnel-flow.input';
 import { hashRecord } from './personnel-flow.recorder';
 import { PersonnelFlowKind, Profession, StaffTitle } from './personnel.enums';
+import { seededRandom as prng } from '../../demo/random';
 
 export const SYNTHETIC_YEAR = 2025;
 
@@ -16,19 +17,6 @@ type DemoFlow = PersonnelFlowInput;
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '马', '罗'];
 const GIVEN = ['建国', '秀英', '志强', '丽华', '海燕', '文杰', '春梅', '国平', '晓东', '玉兰', '红霞', '永刚', '俊峰', '淑芬', '明亮', '雪梅'];
 
-/** Deterministic PRNG (mulberry32) seeded from a string. */
-function prng(seed: string): () => number {
-  let h = 1779033703 ^ seed.length;
-  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 3432918353);
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const date = (iso: string) => new Date(`${iso}T00:00:00Z`);
 const addDays = (d: Date, days: number) => new Date(d.getTime() + days * 86_400_000);

@@ -9,6 +9,7 @@ import { Direction, directionOf } from '../../common/direction';
 import { buildStructureDemo, type DemoInstitution } from '../structure/structure.demo';
 import { ReferralChannel, ReferralStatus, ReferralUrgency } from './referral.enums';
 import { contentHash, STATUS_TIME, type StatusTimes } from './referral.rules';
+import { seededRandom as prng } from '../../demo/random';
 
 export const HENGKOU = 'YGT-610902-HK';
 export const MEIZIPU = '610902-HK-T01';
@@ -27,18 +28,6 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const SHANGHAI_OFFSET = 8 * HOUR;
 
-function prng(seed: string): () => number {
-  let h = 1779033703 ^ seed.length;
-  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 3432918353);
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(items: readonly T[], rand: () => number): T => items[Math.floor(rand() * items.length)];
 
