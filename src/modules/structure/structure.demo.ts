@@ -6,6 +6,7 @@
 // from a seeded PRNG, so every run yields the same rows with the same codes.
 import type { Prisma } from '../../generated/prisma/client';
 import { InstitutionKind, RegionLevel, UnifiedDimension } from '../../generated/prisma/enums';
+import { mulberry32 } from '../../demo/random';
 
 export type DemoRegion = Prisma.RegionCreateManyInput & { level: RegionLevel; parentCode: string | null };
 export type DemoGroup = Prisma.CountyGroupCreateManyInput & {
@@ -304,18 +305,6 @@ function hash32(text: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: small, seeded, deterministic PRNG returning [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function shuffle<T>(items: readonly T[], rand: () => number): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
@@ -402,7 +391,7 @@ export function buildStructureDemo(): StructureDemo {
     spec.townships.forEach((t, i) => add(townshipCodes[i], t.name, InstitutionKind.TOWNSHIP_HEALTH_CENTER, leadCode, t.invented));
 
     if (spec.villageClinics === 0) continue;
-    const rand = prng(hash32(spec.code));
+    const rand = mulberry32(hash32(spec.code));
     const counts = allocate(
       spec.villageClinics,
       spec.townships.map((t) => Math.max(1, t.fixedVillages?.length ?? 0)),
