@@ -1,23 +1,17 @@
 // Scale-out: two gateway processes on one PostgreSQL database and one Redis. A change taken by
 // instance A reaches a subscriber connected to instance B, and the reverse.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { print } from 'graphql';
 import { issueToken } from '../../src/auth/token';
 import { CreateReferralDocument, TransitionReferralDocument } from '../../src/generated/operations';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { TEST_JWT_SECRET } from '../support/gateway';
+import { buildGateway, ROOT, spawnGateway, stopGateway, type GatewayProcess } from '../support/process';
 import { figures, subscribeCounts, type Subscriber } from './live-support';
 
-const root = path.resolve(__dirname, '../..');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HK = 'YGT-610902-HK';
 
-interface Instance {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
+type Instance = GatewayProcess;
 
 function startInstance(database: TestDatabase, seed: boolean): Promise<Instance> {
   const env = {
@@ -29,30 +23,7 @@ function startInstance(database: TestDatabase, seed: boolean): Promise<Instance>
     REDIS_URL,
     SEED_DEMO: seed ? 'always' : 'never',
   };
-  const child = spawn(process.execPath, [path.join(root, 'dist/src/main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in time:\n${output}`)), 90_000);
-    child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-    const poll = setInterval(() => {
-      const ready = /Gateway ready at (\S+)/.exec(output);
-      if (ready) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve({ child, url: ready[1].replace('localhost', '127.0.0.1'), output: () => output });
-      }
-    }, 50);
-  });
-}
-
-function stopInstance(instance: Instance | undefined): Promise<void> {
-  if (!instance || instance.child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    instance.child.once('exit', () => resolve());
-    instance.child.kill('SIGTERM');
-  });
+  return spawnGateway({ cwd: ROOT, env }).then((running) => ({ ...running, url: running.url.replace('localhost', '127.0.0.1') }));
 }
 
 let database: TestDatabase;
@@ -62,14 +33,14 @@ const subscribers: Subscriber[] = [];
 const token = (role: 'COUNTY' | 'SOURCE_SYSTEM') => issueToken(TEST_JWT_SECRET, { role, scope: HK });
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
+  buildGateway();
   database = await createTestDatabase('scaleout');
   a = await startInstance(database, true);
   b = await startInstance(database, false);
 });
 afterAll(async () => {
   await Promise.all(subscribers.map((s) => s.close()));
-  await Promise.all([stopInstance(a), stopInstance(b)]);
+  await Promise.all([stopGateway(a), stopGateway(b)]);
   await database?.drop();
 });
 

@@ -1,53 +1,29 @@
 // A newcomer's first run: the built gateway started with no environment at all (embedded PGlite,
 // demo data, printed tokens), queried over HTTP with a printed token, and stopped with SIGTERM.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { print } from 'graphql';
 import { GroupListDocument } from '../../src/generated/operations';
+import { buildGateway, spawnGateway, stopGateway, type GatewayProcess } from '../support/process';
 
-const root = path.resolve(__dirname, '../..');
-const main = path.join(root, 'dist/src/main.js');
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  url: string;
+interface Running extends GatewayProcess {
   tokens: Map<string, string>;
 }
 
-function start(cwd: string): Promise<Running> {
-  const child = spawn(process.execPath, [main], { cwd, env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in time:\n${output}`)), 90_000);
-    child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-    const poll = setInterval(() => {
-      const ready = /Gateway ready at (\S+)/.exec(output);
-      const tokens = new Map([...output.matchAll(/^\s+(\w+) (\S+) \(.*\): (\S+)$/gm)].map((m) => [m[1], m[3]]));
-      if (ready && tokens.size === 4) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve({ child, output: () => output, url: ready[1], tokens });
-      }
-    }, 100);
-  });
+const demoTokens = (output: string) => new Map([...output.matchAll(/^\s+(\w+) (\S+) \(.*\): (\S+)$/gm)].map((m) => [m[1], m[3]]));
+
+/** Starts the built gateway with no environment at all, and waits for its four demo tokens too. */
+async function start(cwd: string): Promise<Running> {
+  const running = await spawnGateway({ cwd, env: {}, isReady: (output) => demoTokens(output).size === 4 });
+  return { ...running, tokens: demoTokens(running.output()) };
 }
 
-function stop(running: Running): Promise<number | null> {
-  return new Promise((resolve) => {
-    running.child.removeAllListeners('exit');
-    running.child.on('exit', (code) => resolve(code));
-    running.child.kill('SIGTERM');
-  });
-}
+const stop = stopGateway;
 
 let cwd: string;
 beforeAll(() => {
-  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
+  buildGateway();
   cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-newcomer-'));
 }, 120_000);
 afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
