@@ -1,29 +1,34 @@
-// The per-request context: who is calling and a fresh set of services (with their DataLoaders) for
-// this one request. Never shared between requests or subscriptions.
-import type { PrismaClient } from './generated/prisma/client';
+// The per-request context: who is calling, what that token may do (Access, built once here), and a
+// fresh set of every module's services (with their DataLoaders) for this one request. Never shared
+// between requests or subscription operations.
+import { Access, type GroupDirectory } from './auth/access';
 import type { Principal } from './auth/principal';
-import { StructureService } from './modules/structure/structure.service';
-import { PersonnelFlowRecorder } from './modules/personnel/personnel-flow.recorder';
-import { PersonnelService } from './modules/personnel/personnel.service';
-import type { ReferralCountersHub } from './modules/referrals/referral.live';
-import { ReferralService } from './modules/referrals/referral.service';
+import type { PrismaClient } from './generated/prisma/client';
+import type { RequestContext } from './module';
+import { modules } from './modules';
 
-export interface RequestContext {
-  principal: Principal;
-  structure: StructureService;
-  personnel: PersonnelService;
-  personnelRecorder: PersonnelFlowRecorder;
-  referrals: ReferralService;
+export type { RequestContext };
+
+/** The live parts the modules started on this gateway instance, by module name. */
+export type LiveParts = ReadonlyMap<string, unknown>;
+
+const directories = new WeakMap<PrismaClient, GroupDirectory>();
+
+function groupDirectory(prisma: PrismaClient): GroupDirectory {
+  let directory = directories.get(prisma);
+  if (!directory) {
+    const owner = modules.find((m) => m.groupDirectory);
+    if (!owner?.groupDirectory) throw new Error('No module answers which county groups a token reads');
+    directories.set(prisma, (directory = owner.groupDirectory(prisma)));
+  }
+  return directory;
 }
 
-/** `referralCounters`: the gateway instance's live-counter hub (writes publish through it; subscriptions read from it). */
-export function createRequestContext(prisma: PrismaClient, principal: Principal, referralCounters?: ReferralCountersHub): RequestContext {
-  const structure = new StructureService(prisma, principal);
-  return {
-    principal,
-    structure,
-    personnel: new PersonnelService(prisma, principal, structure),
-    personnelRecorder: new PersonnelFlowRecorder(prisma, principal, structure),
-    referrals: new ReferralService(prisma, principal, structure, referralCounters),
-  };
+export function createRequestContext(prisma: PrismaClient, principal: Principal, live: LiveParts = new Map()): RequestContext {
+  const access = new Access(principal, groupDirectory(prisma));
+  const context: RequestContext = { principal, access } as RequestContext;
+  for (const module of modules) {
+    Object.assign(context, module.createServices?.({ prisma, access, context, live: live.get(module.name) }));
+  }
+  return context;
 }

@@ -1,19 +1,19 @@
-// Composition root: the one place that lists every module's resolvers.
+// Composition root of the schema: the viewer plus every module's resolvers, and the one authChecker
+// behind every @Authorized gate.
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
-import { buildSchema } from 'type-graphql';
-import type { PubSub } from 'type-graphql';
+import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
+import { authChecker } from './auth/policy';
 import { ViewerResolver } from './auth/viewer.resolver';
-import { structureResolvers } from './modules/structure';
-import { personnelResolvers } from './modules/personnel';
-import { referralResolvers } from './modules/referrals';
+import type { ResolverClass } from './module';
+import { modules } from './modules';
 
-export const resolvers = [ViewerResolver, ...structureResolvers, ...personnelResolvers, ...referralResolvers] as const;
+export const resolvers = [ViewerResolver, ...modules.flatMap((m) => m.resolvers)] as NonEmptyArray<ResolverClass>;
 
 export function buildGatewaySchema(options: { pubSub?: PubSub } = {}): Promise<GraphQLSchema> {
   // Without a pub/sub (schema emission, tests of the SDL) an in-process one stands in.
-  return buildSchema({ resolvers, pubSub: options.pubSub ?? (createPubSub() as PubSub), validate: false });
+  return buildSchema({ resolvers, pubSub: options.pubSub ?? (createPubSub() as PubSub), validate: false, authChecker, authMode: 'error' });
 }
 
 /** The SDL committed as schema/schema.graphql (a test fails when the two drift). */

@@ -1,7 +1,5 @@
 // Who is calling, as proven by a bearer token. Scope is what the token may see; every read applies it
-// in SQL (see modules/structure/structure.scope.ts).
-import { ErrorCode, gatewayError } from '../common/errors';
-
+// in SQL through Access (access.ts).
 export const Role = {
   /** A provincial platform: every group whose county lies in the province `scope` (a GB/T 2260 code). */
   PROVINCE: 'PROVINCE',
@@ -27,11 +25,4 @@ export interface Principal {
   subject: string;
   /** Expiry as epoch seconds. */
   expiresAt: number;
-}
-
-/** Throws FORBIDDEN unless the caller has one of the roles (e.g. batch writes are for SOURCE_SYSTEM). */
-export function requireRole(principal: Principal, ...roles: Role[]): void {
-  if (!roles.includes(principal.role)) {
-    throw gatewayError(ErrorCode.FORBIDDEN, `This operation needs the role ${roles.join(' or ')}; the token has ${principal.role}`);
-  }
 }

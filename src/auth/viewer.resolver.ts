@@ -1,5 +1,5 @@
 import { Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../context';
+import type { RequestContext } from '../module';
 import { Role } from './principal';
 import { registerEnumType } from 'type-graphql';
 

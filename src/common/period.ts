@@ -1,5 +1,5 @@
 // Reporting periods: both days inclusive, as calendar days of the group's time zone.
-import { Field, InputType } from 'type-graphql';
+import { ArgsType, Field, InputType } from 'type-graphql';
 import { badUserInput } from './errors';
 import { DateScalar } from './scalars';
 
@@ -13,6 +13,12 @@ export class PeriodInput {
 
   @Field(() => DateScalar)
   to!: Date;
+}
+
+@ArgsType()
+export class PeriodArgs {
+  @Field(() => PeriodInput)
+  period!: PeriodInput;
 }
 
 /** A validated period as UTC-midnight dates (how Date scalars and DATE columns are represented). */
@@ -31,15 +37,4 @@ export function checkPeriod(period: PeriodInput, field = 'period'): Period {
     throw badUserInput(`${field} may span at most ${MAX_PERIOD_DAYS} days`, field);
   }
   return { from: period.from, to: period.to };
-}
-
-/** Today's calendar day in a time zone, as a UTC-midnight Date. */
-export function todayIn(timeZone: string, now: Date = new Date()): Date {
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  return new Date(`${day}T00:00:00Z`);
-}
-
-/** A calendar day as YYYY-MM-DD. */
-export function isoDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }

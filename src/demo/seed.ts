@@ -1,14 +1,7 @@
 // Seeds the deterministic demo data set (the five county groups of src/demo/seed-groups.json) into
-// an empty database. Each domain contributes one loader; they run in order in one transaction.
-import type { Prisma, PrismaClient } from '../generated/prisma/client';
-import { loadStructureDemo } from '../modules/structure/structure.demo';
-import { loadPersonnelDemo } from '../modules/personnel/personnel.demo';
-import { loadReferralDemo } from '../modules/referrals/referral.demo';
-
-type DemoLoader = (tx: Prisma.TransactionClient) => Promise<void>;
-
-/** Domain demo loaders, in dependency order. Add new domains' loaders here. */
-const DEMO_LOADERS: readonly DemoLoader[] = [loadStructureDemo, loadPersonnelDemo, loadReferralDemo];
+// an empty database: every module's demo loader, in module order, in one transaction.
+import type { PrismaClient } from '../generated/prisma/client';
+import { modules } from '../modules';
 
 /** Seeds the demo data unless the database already holds a county group. */
 export async function seedDemoData(prisma: PrismaClient): Promise<{ seeded: boolean }> {
@@ -16,7 +9,7 @@ export async function seedDemoData(prisma: PrismaClient): Promise<{ seeded: bool
   if (existing) return { seeded: false };
   await prisma.$transaction(
     async (tx) => {
-      for (const load of DEMO_LOADERS) await load(tx);
+      for (const module of modules) await module.loadDemo?.(tx);
     },
     { maxWait: 10_000, timeout: 60_000 },
   );

@@ -12,19 +12,9 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
 } from 'graphql';
+import { sharedResults } from '../common/shared-payload';
 
-const SHARED = Symbol('shared subscription payload');
 const queryText = new WeakMap<DocumentNode, string>();
-
-/** Marks a payload whose execution result may be shared by every subscriber with the same query. */
-export function markShared<T extends object>(payload: T): T {
-  Object.defineProperty(payload, SHARED, { value: new Map<string, ExecutionResult | Promise<ExecutionResult>>(), enumerable: false });
-  return payload;
-}
-
-function sharedResults(payload: unknown): Map<string, ExecutionResult | Promise<ExecutionResult>> | undefined {
-  return payload !== null && typeof payload === 'object' ? (payload as { [SHARED]?: Map<string, ExecutionResult> })[SHARED] : undefined;
-}
 
 function cacheKey(args: ExecutionArgs): string {
   let text = queryText.get(args.document);

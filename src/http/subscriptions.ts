@@ -7,9 +7,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../auth/principal';
 import { bearerToken, TokenError, verifyToken } from '../auth/token';
-import { createRequestContext } from '../context';
-import type { PrismaClient } from '../generated/prisma/client';
-import type { ReferralCountersHub } from '../modules/referrals/referral.live';
+import type { RequestContext } from '../module';
 import { checkOperationLimits, type OperationLimits } from './limits';
 import { subscribeSharingResults } from './shared-results';
 
@@ -28,10 +26,10 @@ export function attachSubscriptions(options: {
   httpServer: Server;
   path: string;
   schema: GraphQLSchema;
-  prisma: PrismaClient;
   jwtSecret: string;
   limits: OperationLimits;
-  referralCounters?: ReferralCountersHub;
+  /** A fresh request context (services and DataLoaders) for one subscription operation. */
+  createContext: (principal: Principal) => RequestContext;
   /** Largest message accepted on a socket (HTTP's MAX_BODY_BYTES). */
   maxPayloadBytes: number;
   /** Hides unexpected errors' messages in production, as Apollo does on HTTP. */
@@ -94,7 +92,7 @@ export function attachSubscriptions(options: {
           variableValues: variables,
           operationName: payload.operationName,
           // A fresh context (and DataLoaders) for every subscription operation.
-          contextValue: createRequestContext(options.prisma, (ctx.extra as ConnectionExtra).principal as Principal, options.referralCounters),
+          contextValue: options.createContext((ctx.extra as ConnectionExtra).principal as Principal),
         };
       },
       onNext: (_ctx, _id, _payload, _args, result) =>

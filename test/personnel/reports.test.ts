@@ -1,6 +1,6 @@
 // Personnel figures on constructed cases with known answers: pairing rates, person-days clipped to
 // the period, long-term stationed physicians; the scope of reads and of staff contact data.
-import { isoDay, todayIn } from '../../src/common/period';
+import { isoDay, todayIn } from '../../src/common/clock';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 import { createPersonnelFixture, flow, GROUP, LEAD, OTHER_GROUP, record, T1, T2, VILLAGE } from './fixtures';
 

@@ -3,8 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildSchema, parse, validate } from 'graphql';
-import { IMPLEMENTED_OPERATIONS } from '../../codegen';
+// src/schema first: type-graphql emits types in the order their decorators ran, as in `npm run schema:emit`.
 import { printGatewaySdl } from '../../src/schema';
+import { modules } from '../../src/modules';
 
 const root = path.resolve(__dirname, '../..');
 const committedSdl = () => fs.readFileSync(path.join(root, 'schema/schema.graphql'), 'utf8');
@@ -13,9 +14,12 @@ test('schema/schema.graphql is what the code emits (run `npm run schema:emit` af
   expect(committedSdl()).toBe(await printGatewaySdl());
 });
 
-test('the implemented contract operations validate against the schema', () => {
+// codegen.ts types the same files: it reads them from the same module list.
+test('the contract operations of every module validate against the schema', () => {
   const schema = buildSchema(committedSdl());
-  for (const file of IMPLEMENTED_OPERATIONS) {
+  const files = modules.flatMap((m) => (m.operations ? [m.operations] : []));
+  expect(files.length).toBeGreaterThan(0);
+  for (const file of files) {
     const errors = validate(schema, parse(fs.readFileSync(path.join(root, file), 'utf8')));
     expect([file, errors.map((e) => e.message)]).toEqual([file, []]);
   }

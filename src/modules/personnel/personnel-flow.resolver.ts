@@ -1,7 +1,9 @@
-import { Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../context';
+import { Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Permission } from '../../auth/policy';
+import type { RequestContext } from '../../module';
 import { MAX_BATCH_SIZE } from '../../common/batch';
-import { Institution } from '../structure/institution.type';
+import type { RecordFlowsPayload } from './personnel-flow.recorder';
+import { Institution } from '../structure';
 import { RecordPersonnelFlowsArgs } from './personnel.args';
 import { PersonnelFlowStatus } from './personnel.enums';
 import { RecordPersonnelFlowsPayload } from './personnel-flow.payload';
@@ -10,10 +12,11 @@ import { Staff } from './staff.type';
 
 @Resolver(() => PersonnelFlow)
 export class PersonnelFlowResolver {
+  @Authorized(Permission.RECORD_BATCHES)
   @Mutation(() => RecordPersonnelFlowsPayload, {
     description: `Stores personnel flows from a source system (SOURCE_SYSTEM tokens, for their group): at most ${MAX_BATCH_SIZE} records, idempotent on (source, externalId). Every record gets an outcome by index; a bad one is REJECTED with a code and field and never stops the others.`,
   })
-  recordPersonnelFlows(@Args(() => RecordPersonnelFlowsArgs) { input }: RecordPersonnelFlowsArgs, @Ctx() ctx: RequestContext): Promise<RecordPersonnelFlowsPayload> {
+  recordPersonnelFlows(@Args(() => RecordPersonnelFlowsArgs) { input }: RecordPersonnelFlowsArgs, @Ctx() ctx: RequestContext): Promise<RecordFlowsPayload> {
     return ctx.personnelRecorder.record(input);
   }
 

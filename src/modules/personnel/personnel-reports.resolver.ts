@@ -1,10 +1,10 @@
 // The personnel figures attached to groups and institutions of the structure domain.
 import { Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../context';
+import type { RequestContext } from '../../module';
 import { connectionComplexity, type Page } from '../../common/pagination';
-import { CountyGroup } from '../structure/county-group.type';
-import { Institution } from '../structure/institution.type';
-import { InstitutionFlowsArgs, PeriodArgs, PersonnelFlowsArgs, YearArgs } from './personnel.args';
+import { CountyGroup, Institution } from '../structure';
+import { PeriodArgs } from '../../common/period';
+import { InstitutionFlowsArgs, PersonnelFlowsArgs, YearArgs } from './personnel.args';
 import { LONG_TERM_DAYS } from './personnel.service';
 import { type PersonnelFlow, PersonnelFlowConnection } from './personnel-flow.type';
 import { GroupPersonnelSummary, MemberPersonnelSummary } from './personnel-summary.type';

@@ -11,12 +11,6 @@ export class RecordPersonnelFlowsArgs {
   input!: PersonnelFlowInput[];
 }
 
-@ArgsType()
-export class PeriodArgs {
-  @Field(() => PeriodInput)
-  period!: PeriodInput;
-}
-
 export enum FlowEnd {
   INTO = 'INTO',
   OUT_OF = 'OUT_OF',

@@ -6,7 +6,7 @@ import type { Prisma } from '../../generated/prisma/client';
 import { type Direction, directionOf } from '../../common/direction';
 import { buildStructureDemo } from '../structure/structure.demo';
 import type { PersonnelFlowInput } from './personnel-flow.input';
-import { hashRecord } from './personnel-flow.recorder';
+import { hashRecord } from './personnel-flow.rules';
 import { PersonnelFlowKind, Profession, StaffTitle } from './personnel.enums';
 import { seededRandom as prng } from '../../demo/random';
 

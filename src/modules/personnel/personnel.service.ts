@@ -2,21 +2,23 @@
 // lookups and die with it. Counts are SQL aggregates: one statement whatever the number of flows.
 import DataLoader from 'dataloader';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
-import type { Principal } from '../../auth/principal';
+import type { Access } from '../../auth/access';
+import type { RowFilter } from '../../auth/condition';
 import type { Direction } from '../../common/direction';
 import { badUserInput, forbidden } from '../../common/errors';
-import { Page, pageRequest, type PageRequest } from '../../common/pagination';
-import { checkPeriod, isoDay, todayIn, type Period, type PeriodInput } from '../../common/period';
+import { type Page, pageRequest, type PageRequest } from '../../common/pagination';
+import { GroupClock, isoDay } from '../../common/clock';
+import { groupBy } from '../../common/collections';
+import { OwnerPages } from '../../common/owner-pages';
+import { checkPeriod, type Period, type PeriodInput } from '../../common/period';
 import { ratio } from '../../common/ratio';
-import type { StructureService } from '../structure/structure.service';
+import type { StructureService } from '../structure';
 import { FlowEnd } from './personnel.args';
 import { INTERMEDIATE_OR_HIGHER, PersonnelFlowStatus, type PersonnelFlowKind } from './personnel.enums';
 import type { PersonnelFlow } from './personnel-flow.type';
 import type { GroupPersonnelSummary, MemberPersonnelSummary } from './personnel-summary.type';
-import { flowScope, flowScopeSql, maySeeContact } from './personnel.scope';
 import type { Staff } from './staff.type';
 
-const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 /** Six months, for "stationed down for six months or more in a year". */
 export const LONG_TERM_DAYS = 183;
 
@@ -28,12 +30,6 @@ interface FlowListShape {
   period?: Period;
   direction?: Direction;
   kind?: PersonnelFlowKind;
-}
-
-interface FlowPageKey {
-  shape: FlowListShape;
-  code: string;
-  page: PageRequest;
 }
 
 type RawFlow = Omit<PersonnelFlow, 'id' | 'startDate' | 'endDate'> & { id: number; startDate: Date | string; endDate: Date | string | null };
@@ -56,9 +52,9 @@ function ownerColumns(owner: FlowOwner): Prisma.Sql {
   }
 }
 
-function shapeKey(shape: FlowListShape, page?: PageRequest): string {
+function shapeKey(shape: FlowListShape): string {
   const period = shape.period ? `${isoDay(shape.period.from)}..${isoDay(shape.period.to)}` : null;
-  return JSON.stringify([shape.owner, period, shape.direction ?? null, shape.kind ?? null, page?.take ?? null, page?.afterKey ?? null]);
+  return JSON.stringify([shape.owner, period, shape.direction ?? null, shape.kind ?? null]);
 }
 
 const asDate = (value: Date | string) => (value instanceof Date ? value : new Date(`${value.slice(0, 10)}T00:00:00Z`));
@@ -71,12 +67,6 @@ function decodeFlowKey(key: string): { start: string; id: number } {
   const [start, id] = key.split('|');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(start ?? '') || !/^\d+$/.test(id ?? '')) throw badUserInput('after is not a cursor of this list', 'after');
   return { start, id: Number(id) };
-}
-
-function groupByKey<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
-  return [...groups.values()];
 }
 
 export interface FlowFilter {
@@ -99,16 +89,17 @@ export class PersonnelService {
   private readonly partners: DataLoader<PersonnelFlow, PersonnelFlow | null, string>;
   private readonly groupSummaries: DataLoader<{ groupCode: string; period: Period }, GroupPersonnelSummary, string>;
   private readonly memberSummaries: DataLoader<{ code: string; period: Period }, MemberPersonnelSummary, string>;
-  private readonly flowPages: DataLoader<FlowPageKey, PersonnelFlow[], string>;
+  private readonly lists: OwnerPages<FlowListShape, PersonnelFlow>;
   private readonly longTerm: DataLoader<{ groupCode: string; year: number }, number, string>;
-  private today?: Promise<Prisma.Sql>;
-  private readonly flowTotals: DataLoader<Omit<FlowPageKey, 'page'>, number, string>;
+  private readonly clock: GroupClock;
+  private scope?: Promise<RowFilter<Prisma.PersonnelFlowWhereInput>>;
 
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly principal: Principal,
-    private readonly structure: StructureService,
+    private readonly access: Access,
+    structure: StructureService,
   ) {
+    this.clock = new GroupClock((codes) => structure.timeZones(codes), () => access.readableGroupCodes());
     this.staffById = new DataLoader(async (ids) => {
       const rows = await prisma.staff.findMany({ where: { id: { in: [...ids] } } });
       const map = new Map(rows.map((r) => [r.id, r]));
@@ -122,25 +113,22 @@ export class PersonnelService {
       cacheKeyFn: (k) => summaryKey(k.code, k.period),
     });
     this.longTerm = new DataLoader((keys) => this.loadLongTerm(keys), { cacheKeyFn: (k) => `${k.groupCode}@${k.year}` });
-    this.flowPages = new DataLoader((keys) => this.loadFlowPages(keys), { cacheKeyFn: (k) => shapeKey(k.shape, k.page) + k.code });
-    this.flowTotals = new DataLoader((keys) => this.loadFlowTotals(keys), { cacheKeyFn: (k) => shapeKey(k.shape) + k.code });
+    this.lists = new OwnerPages({
+      shapeKey,
+      loadPages: (shape, page, owners) => this.loadFlowPages(shape, page, owners),
+      loadTotals: (shape, owners) => this.loadFlowTotals(shape, owners),
+      cursorKey: flowKey,
+    });
   }
 
-  /**
-   * Today's date in each flow's group's time zone, as an SQL expression over `f` (a constant when all
-   * the groups in scope share a zone). Once per request.
-   */
+  /** The flows the caller reads: of its groups; for an institution, those into or out of it. Once per request. */
+  private flowScope(): Promise<RowFilter<Prisma.PersonnelFlowWhereInput>> {
+    this.scope ??= this.access.rows({ group: 'groupCode', institutions: ['fromCode', 'toCode'] });
+    return this.scope;
+  }
+
   private todaySql(): Promise<Prisma.Sql> {
-    this.today ??= (async () => {
-      const scope = await this.structure.scopeForDomains();
-      const zones = await this.structure.timeZones(scope.groupCodes);
-      const days = new Map(scope.groupCodes.map((code) => [code, isoDay(todayIn(zones.get(code) ?? DEFAULT_TIME_ZONE))]));
-      const fallback = isoDay(todayIn(DEFAULT_TIME_ZONE));
-      if (new Set([...days.values(), fallback]).size === 1) return Prisma.sql`${fallback}::date`;
-      const branches = [...days].map(([code, day]) => Prisma.sql`WHEN ${code} THEN ${day}::date`);
-      return Prisma.sql`(CASE f.group_code ${Prisma.join(branches, ' ')} ELSE ${fallback}::date END)`;
-    })();
-    return this.today;
+    return this.clock.todaySql('f.group_code');
   }
 
   staff(id: number): Promise<Staff | null> {
@@ -148,9 +136,8 @@ export class PersonnelService {
   }
 
   /** Contact data goes only to the person's group and home institution; others get FORBIDDEN. */
-  async staffContact(staff: Staff, field: 'phone' | 'idNumberMasked'): Promise<string | null> {
-    const scope = await this.structure.scopeForDomains();
-    if (!maySeeContact(scope, this.principal.role, staff)) {
+  staffContact(staff: Staff, field: 'phone' | 'idNumberMasked'): string | null {
+    if (!this.access.seesStaffContact(staff)) {
       throw forbidden(`Staff contact data (${field}) is visible only to the person's group and home institution`);
     }
     return staff[field];
@@ -163,8 +150,7 @@ export class PersonnelService {
 
   async status(flow: PersonnelFlow): Promise<PersonnelFlowStatus> {
     if (flow.cancelled) return PersonnelFlowStatus.CANCELLED;
-    const group = await this.structure.group(flow.groupCode);
-    const today = todayIn(group?.timeZone ?? DEFAULT_TIME_ZONE).getTime();
+    const today = (await this.clock.today(flow.groupCode)).getTime();
     if (flow.startDate.getTime() > today) return PersonnelFlowStatus.PLANNED;
     if (flow.endDate && flow.endDate.getTime() < today) return PersonnelFlowStatus.COMPLETED;
     return PersonnelFlowStatus.ACTIVE;
@@ -196,7 +182,7 @@ export class PersonnelService {
 
   /** One statement per year asked, covering every group. */
   private async loadLongTerm(keys: readonly { groupCode: string; year: number }[]): Promise<number[]> {
-    const scope = await this.structure.scopeForDomains();
+    const scope = await this.flowScope();
     const today = await this.todaySql();
     const results = new Map<string, number>();
     for (const year of new Set(keys.map((k) => k.year))) {
@@ -207,7 +193,7 @@ export class PersonnelService {
         SELECT d.group_code, count(*)::int AS physicians FROM (
           SELECT f.group_code, f.staff_id, sum(${clippedDays(from, to, today)}) AS days
           FROM personnel_flow f JOIN staff s ON s.id = f.staff_id
-          WHERE f.group_code IN (${Prisma.join(codes)}) AND ${flowScopeSql(scope)}
+          WHERE f.group_code IN (${Prisma.join(codes)}) AND ${scope.sql('f')}
             AND f.direction = 'DOWNWARD' AND NOT f.cancelled
             AND s.profession = 'PHYSICIAN' AND s.title::text IN (${Prisma.join(INTERMEDIATE_OR_HIGHER)})
             AND ${overlaps(from, to)}
@@ -228,63 +214,48 @@ export class PersonnelService {
       direction: filter.direction,
       kind: filter.kind,
     };
-    return this.flowPages.load({ shape, code, page }).then((rows) =>
-      Page.fromRows(rows, page.take, flowKey, () => this.flowTotals.load({ shape, code })),
-    );
+    return this.lists.page(shape, code, page);
   }
 
   /** The WHERE of a list shape over `personnel_flow f` joined to its owners `e(owner)`. */
   private async listConditions(shape: FlowListShape, codes: string[]): Promise<Prisma.Sql> {
-    const scope = await this.structure.scopeForDomains();
-    const parts = [Prisma.sql`e.owner IN (${Prisma.join(codes)})`, flowScopeSql(scope)];
+    const scope = await this.flowScope();
+    const parts = [Prisma.sql`e.owner IN (${Prisma.join(codes)})`, scope.sql('f')];
     if (shape.period) parts.push(overlaps(shape.period.from, shape.period.to));
     if (shape.direction) parts.push(Prisma.sql`f.direction::text = ${shape.direction}`);
     if (shape.kind) parts.push(Prisma.sql`f.kind::text = ${shape.kind}`);
     return Prisma.join(parts, ' AND ');
   }
 
-  /** One statement per list shape, whatever the number of owners (groups or institutions). */
-  private async loadFlowPages(keys: readonly FlowPageKey[]): Promise<PersonnelFlow[][]> {
-    const results = new Map<string, PersonnelFlow[]>();
-    for (const group of groupByKey(keys, (k) => shapeKey(k.shape, k.page))) {
-      const { shape, page } = group[0];
-      const codes = group.map((k) => k.code);
-      let after = Prisma.sql`TRUE`;
-      if (page.afterKey) {
-        const { start, id } = decodeFlowKey(page.afterKey);
-        after = Prisma.sql`(f.start_date > ${start}::date OR (f.start_date = ${start}::date AND f.id > ${id}))`;
-      }
-      const rows = await this.prisma.$queryRaw<(RawFlow & { owner: string })[]>`
-        SELECT * FROM (
-          SELECT ${FLOW_COLUMNS}, e.owner, row_number() OVER (PARTITION BY e.owner ORDER BY f.start_date, f.id) AS position
-          FROM personnel_flow f CROSS JOIN LATERAL (VALUES ${ownerColumns(shape.owner)}) AS e(owner)
-          WHERE ${await this.listConditions(shape, codes)} AND ${after}
-        ) ranked
-        WHERE position <= ${page.take + 1}
-        ORDER BY owner, "startDate", id`;
-      for (const code of codes) results.set(shapeKey(shape, page) + code, []);
-      for (const row of rows) results.get(shapeKey(shape, page) + row.owner)?.push(fromRaw(row));
+  /** One statement per list shape and page, whatever the number of owners (groups or institutions). */
+  private async loadFlowPages(shape: FlowListShape, page: PageRequest, codes: string[]): Promise<{ owner: string; row: PersonnelFlow }[]> {
+    let after = Prisma.sql`TRUE`;
+    if (page.afterKey) {
+      const { start, id } = decodeFlowKey(page.afterKey);
+      after = Prisma.sql`(f.start_date > ${start}::date OR (f.start_date = ${start}::date AND f.id > ${id}))`;
     }
-    return keys.map((k) => results.get(shapeKey(k.shape, k.page) + k.code) ?? []);
+    const rows = await this.prisma.$queryRaw<(RawFlow & { owner: string })[]>`
+      SELECT * FROM (
+        SELECT ${FLOW_COLUMNS}, e.owner, row_number() OVER (PARTITION BY e.owner ORDER BY f.start_date, f.id) AS position
+        FROM personnel_flow f CROSS JOIN LATERAL (VALUES ${ownerColumns(shape.owner)}) AS e(owner)
+        WHERE ${await this.listConditions(shape, codes)} AND ${after}
+      ) ranked
+      WHERE position <= ${page.take + 1}
+      ORDER BY owner, "startDate", id`;
+    return rows.map((row) => ({ owner: row.owner, row: fromRaw(row) }));
   }
 
-  private async loadFlowTotals(keys: readonly Omit<FlowPageKey, 'page'>[]): Promise<number[]> {
-    const results = new Map<string, number>();
-    for (const group of groupByKey(keys, (k) => shapeKey(k.shape))) {
-      const { shape } = group[0];
-      const codes = group.map((k) => k.code);
-      const rows = await this.prisma.$queryRaw<{ owner: string; total: number }[]>`
-        SELECT e.owner, count(*)::int AS total
-        FROM personnel_flow f CROSS JOIN LATERAL (VALUES ${ownerColumns(shape.owner)}) AS e(owner)
-        WHERE ${await this.listConditions(shape, codes)}
-        GROUP BY e.owner`;
-      for (const row of rows) results.set(shapeKey(shape) + row.owner, row.total);
-    }
-    return keys.map((k) => results.get(shapeKey(k.shape) + k.code) ?? 0);
+  private async loadFlowTotals(shape: FlowListShape, codes: string[]): Promise<Map<string, number>> {
+    const rows = await this.prisma.$queryRaw<{ owner: string; total: number }[]>`
+      SELECT e.owner, count(*)::int AS total
+      FROM personnel_flow f CROSS JOIN LATERAL (VALUES ${ownerColumns(shape.owner)}) AS e(owner)
+      WHERE ${await this.listConditions(shape, codes)}
+      GROUP BY e.owner`;
+    return new Map(rows.map((row) => [row.owner, row.total]));
   }
 
   private async loadGroupSummaries(keys: readonly { groupCode: string; period: Period }[]): Promise<GroupPersonnelSummary[]> {
-    const scope = await this.structure.scopeForDomains();
+    const scope = await this.flowScope();
     const today = await this.todaySql();
     const results = new Map<string, GroupPersonnelSummary>();
     // One statement per distinct period (a dashboard asks for one), covering every group asked.
@@ -296,7 +267,7 @@ export class PersonnelService {
                count(*) FILTER (WHERE f.direction = 'DOWNWARD' AND ${hasPartner()})::int AS paired,
                coalesce(sum(${clippedDays(period.from, period.to, today)}) FILTER (WHERE f.direction = 'DOWNWARD'), 0)::int AS days
         FROM personnel_flow f
-        WHERE f.group_code IN (${Prisma.join(items.map((k) => k.groupCode))}) AND ${flowScopeSql(scope)}
+        WHERE f.group_code IN (${Prisma.join(items.map((k) => k.groupCode))}) AND ${scope.sql('f')}
           AND NOT f.cancelled AND ${overlaps(period.from, period.to)}
         GROUP BY f.group_code`;
       for (const k of items) {
@@ -316,7 +287,7 @@ export class PersonnelService {
   }
 
   private async loadMemberSummaries(keys: readonly { code: string; period: Period }[]): Promise<MemberPersonnelSummary[]> {
-    const scope = await this.structure.scopeForDomains();
+    const scope = await this.flowScope();
     const today = await this.todaySql();
     const results = new Map<string, MemberPersonnelSummary>();
     for (const { period, items } of groupByPeriod(keys)) {
@@ -336,7 +307,7 @@ export class PersonnelService {
         CROSS JOIN LATERAL (VALUES (f.to_code, 'to'), (f.from_code, 'from')) AS e(code, end_kind)
         WHERE e.code IN (${Prisma.join(codes)})
           AND (f.to_code IN (${Prisma.join(codes)}) OR f.from_code IN (${Prisma.join(codes)}))
-          AND ${flowScopeSql(scope)} AND NOT f.cancelled AND ${overlaps(period.from, period.to)}
+          AND ${scope.sql('f')} AND NOT f.cancelled AND ${overlaps(period.from, period.to)}
         GROUP BY e.code`;
       for (const k of items) {
         const row = rows.find((r) => r.code === k.code);
@@ -356,15 +327,38 @@ export class PersonnelService {
     return keys.map((k) => results.get(summaryKey(k.code, k.period))!);
   }
 
+  /** The provincial pull's source: each member's summary for the period (one statement for all of them). */
+  async forMembers(codes: readonly string[], period: Period): Promise<Map<string, MemberPersonnelSummary>> {
+    const summaries = await this.memberSummaries.loadMany(codes.map((code) => ({ code, period })));
+    return new Map(
+      codes.map((code, i) => {
+        const summary = summaries[i];
+        if (summary instanceof Error) throw summary;
+        return [code, summary];
+      }),
+    );
+  }
+
+  /** Members at either end of a flow overlapping the period that was written after the instant. */
+  async changedSince(instant: Date, period: Period): Promise<string[]> {
+    const scope = await this.flowScope();
+    const rows = await this.prisma.$queryRaw<{ code: string }[]>`
+      SELECT DISTINCT e.code
+      FROM personnel_flow f CROSS JOIN LATERAL (VALUES (f.to_code), (f.from_code)) AS e(code)
+      WHERE f.updated_at > ${instant} AND ${scope.sql('f')} AND ${overlaps(period.from, period.to)}
+      ORDER BY e.code`;
+    return rows.map((row) => row.code);
+  }
+
   private async loadPartners(flows: readonly PersonnelFlow[]): Promise<(PersonnelFlow | null)[]> {
-    const scope = await this.structure.scopeForDomains();
+    const scope = await this.flowScope();
     const declared = flows.filter((f) => f.pairedExternalId);
     const conditions: Prisma.PersonnelFlowWhereInput[] = [
       ...declared.map((f) => ({ source: f.source, externalId: f.pairedExternalId! })),
       ...flows.map((f) => ({ source: f.source, pairedExternalId: f.externalId })),
     ];
     const rows = (
-      await this.prisma.personnelFlow.findMany({ where: { AND: [{ OR: conditions }, { cancelled: false }, flowScope(scope)] } })
+      await this.prisma.personnelFlow.findMany({ where: { AND: [{ OR: conditions }, { cancelled: false }, scope.where] } })
     ).map(toFlow);
     return flows.map(
       (f) =>
@@ -391,13 +385,7 @@ function hasPartner(): Prisma.Sql {
 }
 
 function groupByPeriod<K extends { period: Period }>(keys: readonly K[]): { period: Period; items: K[] }[] {
-  const groups = new Map<string, { period: Period; items: K[] }>();
-  for (const key of keys) {
-    const id = isoDay(key.period.from) + isoDay(key.period.to);
-    if (!groups.has(id)) groups.set(id, { period: key.period, items: [] });
-    groups.get(id)!.items.push(key);
-  }
-  return [...groups.values()];
+  return [...groupBy(keys, (k) => isoDay(k.period.from) + isoDay(k.period.to)).values()].map((items) => ({ period: items[0].period, items }));
 }
 
 function summaryKey(owner: string, period: Period): string {

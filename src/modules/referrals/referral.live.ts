@@ -15,7 +15,7 @@
 import crypto from 'node:crypto';
 import type { PubSub } from 'type-graphql';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { markShared } from '../../http/shared-results';
+import { markShared } from '../../common/shared-payload';
 import { countersKeyString, readCounters, sameCounts, type CountersSpec } from './referral.counters';
 import type { ReferralCounts } from './referral.type';
 

@@ -1,8 +1,8 @@
-import { Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import type { RequestContext } from '../../context';
+import { Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Permission } from '../../auth/policy';
+import type { RequestContext } from '../../module';
 import { connectionComplexity, type Page } from '../../common/pagination';
-import { CountyGroup } from '../structure/county-group.type';
-import { Institution } from '../structure/institution.type';
+import { CountyGroup, Institution } from '../structure';
 import {
   CreateReferralArgs,
   RecordReferralsArgs,
@@ -11,6 +11,7 @@ import {
   ReferralsArgs,
   TransitionReferralArgs,
 } from './referral.args';
+import type { RecordReferralsResult } from './referral.recorder';
 import { RecordReferralsPayload, Referral, ReferralConnection, ReferralCounts } from './referral.type';
 
 @Resolver(() => Referral)
@@ -25,15 +26,17 @@ export class ReferralResolver {
     return ctx.referrals.list(args.filter, args);
   }
 
+  @Authorized(Permission.WRITE_REFERRALS)
   @Mutation(() => Referral, {
     description:
       'Opens a referral (SOURCE_SYSTEM tokens: within their group; INSTITUTION tokens: from or to themselves). ' +
       'Sending the same (source, externalId) with the same data again returns the stored referral.',
   })
   createReferral(@Args(() => CreateReferralArgs) { input }: CreateReferralArgs, @Ctx() ctx: RequestContext): Promise<Referral> {
-    return ctx.referrals.create(input);
+    return ctx.referralWriter.create(input);
   }
 
+  @Authorized(Permission.WRITE_REFERRALS)
   @Mutation(() => Referral, {
     description:
       'Moves a referral along REQUESTED → ACCEPTED → ARRIVED → COMPLETED, or to REJECTED/CANCELLED from REQUESTED or ACCEPTED. ' +
@@ -41,14 +44,15 @@ export class ReferralResolver {
       'and cancels those it sent.',
   })
   transitionReferral(@Args(() => TransitionReferralArgs) { id, to, at }: TransitionReferralArgs, @Ctx() ctx: RequestContext): Promise<Referral> {
-    return ctx.referrals.transition(id, to, at);
+    return ctx.referralWriter.transition(id, to, at);
   }
 
+  @Authorized(Permission.RECORD_BATCHES)
   @Mutation(() => RecordReferralsPayload, {
     description: 'Batch ingestion for SOURCE_SYSTEM tokens: idempotent on (source, externalId), one outcome per record by index.',
   })
-  recordReferrals(@Args(() => RecordReferralsArgs) { input }: RecordReferralsArgs, @Ctx() ctx: RequestContext): Promise<RecordReferralsPayload> {
-    return ctx.referrals.record(input);
+  recordReferrals(@Args(() => RecordReferralsArgs) { input }: RecordReferralsArgs, @Ctx() ctx: RequestContext): Promise<RecordReferralsResult> {
+    return ctx.referralRecorder.record(input);
   }
 
   @Query(() => ReferralCounts, { description: 'Counters of a group, or of one member, for a window in the group\'s time zone.' })
@@ -69,19 +73,20 @@ export class ReferralResolver {
     return counts;
   }
 
+  @Authorized(Permission.SEE_PATIENT_REFS)
   @FieldResolver(() => String, { nullable: true, description: 'Pseudonymous patient reference; FORBIDDEN for PROVINCE tokens.' })
-  patientRef(@Root() referral: Referral, @Ctx() ctx: RequestContext): string {
-    return ctx.referrals.patientRef(referral);
+  patientRef(@Root() referral: Referral): string {
+    return referral.patientRef;
   }
 
   @FieldResolver(() => Institution, { description: 'The referring institution.' })
   from(@Root() referral: Referral, @Ctx() ctx: RequestContext): Promise<Institution> {
-    return ctx.referrals.party(referral, referral.fromCode, 'from');
+    return ctx.referrals.end(referral.fromCode, 'from');
   }
 
   @FieldResolver(() => Institution, { description: 'The receiving institution.' })
   to(@Root() referral: Referral, @Ctx() ctx: RequestContext): Promise<Institution> {
-    return ctx.referrals.party(referral, referral.toCode, 'to');
+    return ctx.referrals.end(referral.toCode, 'to');
   }
 
   @FieldResolver(() => CountyGroup, { nullable: true, description: 'The group (null when outside the caller\'s structure scope).' })

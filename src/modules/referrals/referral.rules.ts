@@ -1,8 +1,10 @@
 // The referral domain's rules, as pure functions: what a patient reference and a diagnosis code may
-// look like, the status machine, a record's status history, and the content hash that makes batch
-// writes idempotent.
-import crypto from 'node:crypto';
+// look like, the status machine, a record's status history (and how a replay may extend it), and the
+// content hash that makes batch writes idempotent.
+import { RuleViolation } from '../../common/batch';
+import { contentHash as hashOf } from '../../common/record-key';
 import { ReferralStatus } from './referral.enums';
+import type { CreateReferralInput } from './referral.input';
 
 /** How far in the future a time may lie (clock skew between a source system and the gateway). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -10,17 +12,6 @@ export const MAX_PATIENT_REF_LENGTH = 64;
 export const MAX_REASON_LENGTH = 500;
 /** Nothing is dated before this (a guard against 1970 and other defaulted dates). */
 export const EARLIEST_TIME = new Date('2000-01-01T00:00:00Z');
-
-/** A rule broken by a value: a stable code, a message and the input field. */
-export class RuleViolation extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly field: string,
-  ) {
-    super(message);
-  }
-}
 
 const CJK = /[\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[\u{20000}-\u{3134f}]/u;
 /** An 18-character resident ID number (or the older 15-digit one), alone or inside a longer ref. */
@@ -188,10 +179,11 @@ export interface ReferralContent {
   times: StatusTimes;
 }
 
+/** Stored with the referral: never change what it covers or how. */
 export function contentHash(content: ReferralContent): string {
   const t = content.times;
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
-  const canonical = JSON.stringify([
+  return hashOf([
     content.patientRef,
     content.fromCode,
     content.toCode,
@@ -206,5 +198,60 @@ export function contentHash(content: ReferralContent): string {
     iso(t.rejectedAt),
     iso(t.cancelledAt),
   ]);
-  return crypto.createHash('sha256').update(canonical).digest('base64url');
+}
+
+/** The create-time fields of a referral, validated in form. */
+export interface PreparedReferral {
+  source: string;
+  externalId: string;
+  content: ReferralContent;
+}
+
+/** The (source, externalId) a referral is known by, trimmed and checked. */
+export function identityOf(input: { source: string; externalId: string }): { source: string; externalId: string } {
+  const source = input.source.trim();
+  const externalId = input.externalId.trim();
+  if (!source || source.length > 64) throw new RuleViolation('INVALID_SOURCE', 'source must hold 1 to 64 characters', 'source');
+  if (!externalId || externalId.length > 128) throw new RuleViolation('INVALID_EXTERNAL_ID', 'externalId must hold 1 to 128 characters', 'externalId');
+  return { source, externalId };
+}
+
+/** Checks a referral's own fields (not its ends) and normalises them. */
+export function prepareReferral(input: CreateReferralInput, times: StatusTimes): PreparedReferral {
+  return {
+    ...identityOf(input),
+    content: {
+      patientRef: checkPatientRef(input.patientRef),
+      fromCode: input.fromCode,
+      toCode: input.toCode,
+      urgency: input.urgency,
+      channel: input.channel ?? null,
+      reason: checkReason(input.reason),
+      diagnosisCode: checkDiagnosisCode(input.diagnosisCode),
+      times,
+    },
+  };
+}
+
+/**
+ * The history of a stored referral combined with the one a record carries: either may extend the
+ * other (a record sent before the gateway received later steps by transitionReferral leaves them in
+ * place); any other difference in the steps is a conflict.
+ */
+export function mergeHistories(stored: StatusTimes, record: StatusTimes): StatusTimes {
+  const a = historyOf(stored);
+  const b = historyOf(record);
+  const [shorter, longer, longerTimes] = a.length <= b.length ? [a, b, record] : [b, a, stored];
+  shorter.forEach((step, i) => {
+    if (step.status !== longer[i].status || step.at.getTime() !== longer[i].at.getTime()) {
+      throw new RuleViolation(
+        'HISTORY_CONFLICT',
+        `Step ${i} of the history (${step.status} at ${step.at.toISOString()}) differs from the stored one (${longer[i].status} at ${longer[i].at.toISOString()})`,
+        `history.${i}`,
+      );
+    }
+  });
+  // requestedAt comes from the record (a correction); the combined history must still start after it.
+  const merged: StatusTimes = { ...longerTimes, requestedAt: record.requestedAt };
+  return timesOfHistory(record.requestedAt, historyOf(merged), 'history');
 }

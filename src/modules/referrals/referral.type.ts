@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { RecordError, RecordStatus } from '../../common/batch';
+import { batchPayloadTypes } from '../../common/batch';
 import { Direction } from '../../common/direction';
 import { ConnectionType } from '../../common/pagination';
 import { DateTimeScalar } from '../../common/scalars';
@@ -108,41 +108,10 @@ export class ReferralCounts {
   lastChangeAt!: Date | null;
 }
 
-@ObjectType({ description: 'What recordReferrals did with one record.' })
-export class ReferralRecordResult {
-  @Field(() => Int, { description: 'Position of the record in the request, from 0.' })
-  index!: number;
-
-  @Field(() => String)
-  externalId!: string;
-
-  @Field(() => RecordStatus)
-  status!: RecordStatus;
-
-  @Field(() => Referral, { nullable: true, description: 'The stored referral; null when REJECTED.' })
-  referral!: Referral | null;
-
-  @Field(() => RecordError, { nullable: true })
-  error!: RecordError | null;
-}
-
-@ObjectType({ description: 'The outcome of a recordReferrals batch, one result per record in request order.' })
-export class RecordReferralsPayload {
-  @Field(() => [ReferralRecordResult])
-  results!: ReferralRecordResult[];
-
-  @Field(() => Int, { description: 'Records stored or already stored: CREATED, UPDATED and UNCHANGED.' })
-  accepted!: number;
-
-  @Field(() => Int)
-  created!: number;
-
-  @Field(() => Int)
-  updated!: number;
-
-  @Field(() => Int)
-  unchanged!: number;
-
-  @Field(() => Int)
-  rejected!: number;
-}
+export const { ResultType: ReferralRecordResult, PayloadType: RecordReferralsPayload } = batchPayloadTypes({
+  item: Referral,
+  itemField: 'referral',
+  resultName: 'ReferralRecordResult',
+  payloadName: 'RecordReferralsPayload',
+  what: 'referrals',
+});

@@ -1,5 +1,5 @@
 import { Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../context';
+import type { RequestContext } from '../../module';
 import { connectionComplexity, ConnectionArgs, type Page } from '../../common/pagination';
 import { CountyGroup, CountyGroupConnection, MemberCount } from './county-group.type';
 import { Institution, InstitutionConnection } from './institution.type';

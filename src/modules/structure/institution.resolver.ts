@@ -1,5 +1,5 @@
 import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../context';
+import type { RequestContext } from '../../module';
 import { connectionComplexity, type Page } from '../../common/pagination';
 import { CountyGroup } from './county-group.type';
 import { Institution, InstitutionConnection } from './institution.type';

@@ -1,5 +1,5 @@
 import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../context';
+import type { RequestContext } from '../../module';
 import { Region } from './region.type';
 import { CodeArgs } from './structure.args';
 

@@ -1,0 +1,157 @@
+// The app builder: Express and Apollo on one HTTP server, graphql-ws on the same path, the health
+// endpoints and the browser page. It opens nothing and listens on nothing: server.ts does.
+import http from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { PubSub } from 'type-graphql';
+import type { Principal } from './auth/principal';
+import { ErrorCode } from './common/errors';
+import type { GatewayConfig } from './config';
+import { createRequestContext, type LiveParts, type RequestContext } from './context';
+import type { Database } from './db/client';
+import { listMigrationNames } from './db/migrate';
+import { requireBearer, sendError } from './http/auth';
+import { EXPLORER_HTML } from './http/explorer';
+import { checkOperationLimits, type OperationLimits } from './http/limits';
+import { attachSubscriptions } from './http/subscriptions';
+import { buildGatewaySchema } from './schema';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface AppOptions {
+  config: GatewayConfig;
+  db: Database;
+  jwtSecret: string;
+  pubSub: PubSub;
+  /** The modules' live parts on this instance. */
+  live: LiveParts;
+  log: (line: string) => void;
+  /** True once the gateway is shutting down (readiness fails first). */
+  stopping: () => boolean;
+}
+
+export interface GatewayApp {
+  httpServer: http.Server;
+  /** Drains in-flight requests and subscriptions, then closes them. */
+  stop(): Promise<void>;
+}
+
+export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopping }: AppOptions): Promise<GatewayApp> {
+  const createContext = (principal: Principal) => createRequestContext(db.prisma, principal, live);
+  const schema = await buildGatewaySchema({ pubSub });
+  const limits: OperationLimits = { maxDepth: config.maxQueryDepth, maxComplexity: config.maxQueryComplexity };
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const subscriptions = attachSubscriptions({
+    httpServer,
+    path: GRAPHQL_PATH,
+    schema,
+    jwtSecret,
+    limits,
+    createContext,
+    maxPayloadBytes: config.maxBodyBytes,
+    maskError: (error) => maskError(error, config.production, log),
+  });
+  const limitsPlugin: ApolloServerPlugin<RequestContext> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          const error = checkOperationLimits(schema, document, request.variables, request.operationName, limits);
+          if (error) throw error;
+        },
+      };
+    },
+  };
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
+      { async serverWillStart() { return { drainServer: () => subscriptions.dispose() }; } },
+      ApolloServerPluginLandingPageDisabled(),
+      limitsPlugin,
+    ],
+    includeStacktraceInErrorResponses: !config.production,
+    stopOnTerminationSignals: false, // main.ts owns shutdown: stop(), then the database, then exit 0
+    formatError: (formatted, error) => maskInternalErrors(formatted, error, config.production, log),
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const problem = stopping() ? 'shutting down' : await readinessProblem(db);
+    res.status(problem ? 503 : 200).json(problem ? { status: 'unavailable', reason: problem } : { status: 'ready' });
+  });
+  // The browser page; it carries no data, so it needs no token.
+  app.get(GRAPHQL_PATH, (req, res, next) => {
+    if (req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {
+      res.type('html').send(EXPLORER_HTML);
+      return;
+    }
+    next();
+  });
+  app.use(
+    GRAPHQL_PATH,
+    requireBearer(jwtSecret),
+    express.json({ limit: config.maxBodyBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ res }) => createContext(res.locals.principal as Principal),
+    }),
+  );
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.too.large') {
+      sendError(res, 413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body exceeds ${config.maxBodyBytes} bytes`);
+    } else if (type === 'entity.parse.failed') {
+      sendError(res, 400, ErrorCode.BAD_USER_INPUT, 'The request body is not valid JSON');
+    } else {
+      next(error);
+    }
+  });
+
+  // Stopping Apollo drains HTTP (in-flight requests finish) and the subscriptions, then closes them.
+  return { httpServer, stop: () => apollo.stop() };
+}
+
+async function readinessProblem(db: Database): Promise<string | undefined> {
+  try {
+    const rows = await db.prisma.$queryRaw<{ migration_name: string }[]>`
+      SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+    const applied = new Set(rows.map((r) => r.migration_name));
+    const missing = listMigrationNames().filter((name) => !applied.has(name));
+    return missing.length ? `migrations not applied: ${missing.join(', ')}` : undefined;
+  } catch {
+    return 'database unreachable';
+  }
+}
+
+/**
+ * graphql-ws's errors (no Apollo there): an error without a code is unexpected; in production its
+ * message is replaced, as Apollo's formatError does for HTTP.
+ */
+function maskError(error: GraphQLError, production: boolean, log: (line: string) => void): GraphQLError {
+  if (error.extensions?.code) return error;
+  log(`Internal error (graphql-ws): ${error.originalError?.stack ?? error.message}`);
+  if (!production) return error;
+  return new GraphQLError('Internal server error', { path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
+/** Unexpected errors keep their message in development; in production the client sees a generic one. */
+function maskInternalErrors(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  production: boolean,
+  log: (line: string) => void,
+): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  log(`Internal error: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
+  return production ? { message: 'Internal server error', extensions: { code }, path: formatted.path } : formatted;
+}

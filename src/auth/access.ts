@@ -1,0 +1,173 @@
+// What one request may read and write, built once per request from its token. Every scope question
+// the modules ask is answered here, each rule stated once (as a Condition, rendered for Prisma and
+// for SQL alike); the role table itself is policy.ts.
+import type { Prisma } from '../generated/prisma/client';
+import { allOf, anyOf, equals, oneOf, rowFilter, type Condition, type RowFilter } from './condition';
+import { hasPermission, permissionDenied, type Permission } from './policy';
+import { Role, type Principal } from './principal';
+
+/** Turns a condition on county groups into their codes (the structure module answers it). */
+export type GroupDirectory = (condition: Condition) => Promise<string[]>;
+
+/** A table's columns the scope applies to: the group column, and the institution columns a row involves. */
+export interface ScopedColumns {
+  group: string;
+  institutions: readonly string[];
+}
+
+/** One end of a record someone writes: an institution and its group. */
+export interface End {
+  code: string;
+  groupCode: string;
+}
+
+/** Why a write falls outside the token's scope, and which input field says so. */
+export interface ScopeViolation {
+  field: string;
+  message: string;
+}
+
+export class Access {
+  private readableGroups?: Promise<readonly string[]>;
+
+  constructor(
+    readonly principal: Principal,
+    private readonly directory: GroupDirectory,
+  ) {}
+
+  get role(): Role {
+    return this.principal.role;
+  }
+
+  may(permission: Permission): boolean {
+    return hasPermission(this.principal.role, permission);
+  }
+
+  /** Throws FORBIDDEN unless the role has the permission (for checks @Authorized cannot express). */
+  require(permission: Permission): void {
+    if (!this.may(permission)) throw permissionDenied(this.principal.role, permission);
+  }
+
+  // --- Reads -------------------------------------------------------------------------------------
+
+  /** The county groups the token reads (county_group rows). */
+  groups(): RowFilter<Prisma.CountyGroupWhereInput> {
+    return rowFilter(this.groupCondition());
+  }
+
+  /** The institutions the token reads (institution rows): a whole group, or one institution and those directly under it. */
+  institutions(): RowFilter<Prisma.InstitutionWhereInput> {
+    const { role, scope } = this.principal;
+    switch (role) {
+      case Role.PROVINCE:
+        return rowFilter(inGroupsWhere(equals('provinceCode', scope)));
+      case Role.COUNTY:
+      case Role.SOURCE_SYSTEM:
+        return rowFilter(equals('groupCode', scope));
+      case Role.INSTITUTION:
+        return rowFilter(anyOf(equals('code', scope), equals('parentCode', scope)));
+    }
+  }
+
+  /**
+   * Every institution (member or partner) of a group the token reads: the two ends of a record the
+   * token may read are visible with it, also when one lies outside its institution scope (a clinic's
+   * referral to the lead hospital).
+   */
+  endsOfReadableRecords(): RowFilter<Prisma.InstitutionWhereInput> {
+    return rowFilter(inGroupsWhere(this.groupCondition()));
+  }
+
+  /** Codes of the groups the token reads, sorted; one statement, once per request. */
+  readableGroupCodes(): Promise<readonly string[]> {
+    this.readableGroups ??= this.directory(this.groupCondition()).then((codes) => [...codes].sort());
+    return this.readableGroups;
+  }
+
+  /** The institution an INSTITUTION token stands for; undefined for the other roles. */
+  get ownInstitution(): string | undefined {
+    return this.principal.role === Role.INSTITUTION ? this.principal.scope : undefined;
+  }
+
+  /**
+   * Rows of another module's table: its group column within the groups the token reads, and for an
+   * INSTITUTION token, rows that involve that institution in one of the named columns.
+   */
+  async rows<Where>(columns: ScopedColumns): Promise<RowFilter<Where>> {
+    const groups = oneOf(columns.group, await this.readableGroupCodes());
+    const own = this.ownInstitution;
+    if (own === undefined) return rowFilter(groups);
+    return rowFilter(allOf(groups, anyOf(...columns.institutions.map((column) => equals(column, own)))));
+  }
+
+  // --- Writes and row-level visibility -------------------------------------------------------------
+
+  /** Whether the token writes the records of this group (a source system of the group). */
+  writesForGroup(groupCode: string): boolean {
+    return this.principal.role === Role.SOURCE_SYSTEM && this.principal.scope === groupCode;
+  }
+
+  /**
+   * Whether the token may write a record between two institutions (a referral): a source system for
+   * two ends in its group, an institution when it is one of the ends. Undefined when it may.
+   */
+  writeBetween(from: End, to: End): ScopeViolation | undefined {
+    const { role, scope } = this.principal;
+    if (role === Role.SOURCE_SYSTEM) {
+      for (const [end, field] of [[from, 'fromCode'], [to, 'toCode']] as const) {
+        if (end.groupCode !== scope) return { field, message: `Institution "${end.code}" is not in the group ${scope} of this token` };
+      }
+      return undefined;
+    }
+    if (role === Role.INSTITUTION) {
+      return from.code === scope || to.code === scope ? undefined : { field: 'fromCode', message: `A referral of this token must be from or to ${scope}` };
+    }
+    return { field: 'fromCode', message: `A ${role} token writes no referrals` };
+  }
+
+  /**
+   * Whether the token may move a record between two institutions to its next step: an institution
+   * takes the steps of the receiving end, or of the sending end when `bySender` (a cancellation); a
+   * source system takes any step of its group's records. Undefined when it may.
+   */
+  moveBetween(ends: { fromCode: string; toCode: string }, bySender: boolean): string | undefined {
+    if (this.principal.role !== Role.INSTITUTION) return undefined;
+    const code = bySender ? ends.fromCode : ends.toCode;
+    if (code === this.principal.scope) return undefined;
+    return bySender ? 'the referring institution' : 'the receiving institution';
+  }
+
+  /** Staff contact data: the person's group (county dashboard, source system) and home institution only. */
+  seesStaffContact(staff: { groupCode: string; homeCode: string }): boolean {
+    const { role, scope } = this.principal;
+    switch (role) {
+      case Role.COUNTY:
+      case Role.SOURCE_SYSTEM:
+        return scope === staff.groupCode;
+      case Role.INSTITUTION:
+        return scope === staff.homeCode;
+      case Role.PROVINCE:
+        return false;
+    }
+  }
+
+  private groupCondition(): Condition {
+    const { role, scope } = this.principal;
+    switch (role) {
+      case Role.PROVINCE:
+        return equals('provinceCode', scope);
+      case Role.COUNTY:
+      case Role.SOURCE_SYSTEM:
+        return equals('code', scope);
+      case Role.INSTITUTION:
+        return { kind: 'related', relation: 'institutions', many: true, table: 'institution', local: 'code', remote: 'groupCode', where: equals('code', scope) };
+    }
+  }
+}
+
+/** Institutions whose group matches a condition on county groups. */
+function inGroupsWhere(groups: Condition): Condition {
+  if (groups.kind === 'equals' && groups.field === 'code') return equals('groupCode', groups.value);
+  return { kind: 'related', relation: 'group', many: false, table: 'county_group', local: 'groupCode', remote: 'code', where: groups };
+}
+

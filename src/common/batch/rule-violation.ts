@@ -1,0 +1,28 @@
+// A rule a record breaks: a stable code, a message and the offending input field. In a batch it
+// rejects that record alone; in a single-record mutation it becomes the GraphQL error.
+import { badUserInput, ErrorCode, gatewayError } from '../errors';
+
+export class RuleViolation extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    /** The input field, as a path within the record (e.g. staff.homeCode, history.1.at). */
+    readonly field: string,
+  ) {
+    super(message);
+  }
+
+  /** As the error of a single-record mutation: FORBIDDEN for a scope violation, else BAD_USER_INPUT. */
+  toGraphQLError(): Error {
+    if (this.code === OUT_OF_SCOPE) return gatewayError(ErrorCode.FORBIDDEN, this.message, this.field);
+    return badUserInput(this.message, this.field);
+  }
+}
+
+/** The code of a record outside the group or institution the token writes for. */
+export const OUT_OF_SCOPE = 'OUT_OF_SCOPE';
+
+/** Rethrows anything but a RuleViolation, which becomes the mutation's GraphQL error. */
+export function asGraphQLError(error: unknown): unknown {
+  return error instanceof RuleViolation ? error.toGraphQLError() : error;
+}

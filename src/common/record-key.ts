@@ -1,0 +1,18 @@
+// How the gateway recognises a record a source system sends again: by (source, externalId), and by a
+// hash of its normalised content (equal hashes: the replay changes nothing).
+import crypto from 'node:crypto';
+
+/** The identity of a record across batches: its source system and that system's id for it. */
+export function recordKey(source: string, externalId: string): string {
+  return `${source}\u0000${externalId}`;
+}
+
+/** The externalId part of a recordKey. */
+export function externalIdOf(key: string): string {
+  return key.slice(key.indexOf('\u0000') + 1);
+}
+
+/** SHA-256 of the canonical values (a JSON array, in a fixed order), base64url. Stored: never change the encoding. */
+export function contentHash(canonical: readonly unknown[]): string {
+  return crypto.createHash('sha256').update(JSON.stringify(canonical)).digest('base64url');
+}

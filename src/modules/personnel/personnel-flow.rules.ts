@@ -1,0 +1,309 @@
+// The rules of personnel flows, as pure functions: what a record must hold, which flows of one
+// person may not overlap, and "派一送一" pairing. The recorder reads the stored flows and writes the
+// accepted ones; everything it decides in between is decided here.
+import { OUT_OF_SCOPE, RuleViolation } from '../../common/batch';
+import { isoDay } from '../../common/clock';
+import { contentHash, externalIdOf, recordKey } from '../../common/record-key';
+import { Direction, directionOf } from '../../common/direction';
+import type { PersonnelFlowInput } from './personnel-flow.input';
+
+export const MAX_TEXT_LENGTH = 200;
+const DAY_MS = 86_400_000;
+/** A pair's two flows overlap, or the later starts within a year of the earlier one's end. */
+export const MAX_PAIR_GAP_DAYS = 365;
+
+/** What the rules need to know of an institution a record names. */
+export interface EndRef {
+  code: string;
+  groupCode: string;
+  level: number;
+}
+
+/** A record that passed the checks it can be judged on alone, normalised. */
+export interface Candidate {
+  index: number;
+  input: PersonnelFlowInput;
+  key: string;
+  staffKey: string;
+  groupCode: string;
+  direction: Direction;
+  start: number;
+  end: number | null;
+  cancelled: boolean;
+}
+
+/** What the overlap and pair rules need to know of a flow, stored or incoming. */
+export interface FlowState {
+  key: string;
+  externalId: string;
+  direction: Direction;
+  groupCode: string;
+  start: number;
+  end: number | null;
+  cancelled: boolean;
+  pairedKey: string | null;
+}
+
+/** The stored flows and staff a batch is judged against. */
+export interface StoredFlows {
+  /** Stored flows related to the batch (same keys, pair partners, the same people's flows), by key. */
+  flows: Map<string, FlowState>;
+  /** The person (staff key) of each stored flow. */
+  staffOf: Map<string, string>;
+  /** The group of each stored person, by staff key. */
+  staffGroups: Map<string, string>;
+}
+
+const day = (date: Date) => date.getTime();
+const overlap = (a: { start: number; end: number | null }, b: { start: number; end: number | null }) =>
+  a.start <= (b.end ?? Infinity) && b.start <= (a.end ?? Infinity);
+
+export function maskIdNumber(idNumber: string): string {
+  const value = idNumber.trim();
+  return value.length < 10 ? '*'.repeat(value.length) : `${value.slice(0, 6)}${'*'.repeat(value.length - 10)}${value.slice(-4)}`;
+}
+
+function text(value: string, field: string): void {
+  if (!value.trim()) throw new RuleViolation('REQUIRED', `${field} must not be empty`, field);
+  if (value.length > MAX_TEXT_LENGTH) throw new RuleViolation('TOO_LONG', `${field} may hold at most ${MAX_TEXT_LENGTH} characters`, field);
+}
+
+/** The record's identity, after checking the two fields it is made of. */
+export function flowKey(input: PersonnelFlowInput): string {
+  text(input.source, 'source');
+  text(input.externalId, 'externalId');
+  return recordKey(input.source, input.externalId);
+}
+
+/** The rules a record can be judged on alone, given the institutions it names and the group the token writes for. */
+export function checkFlow(input: PersonnelFlowInput, index: number, refs: Map<string, EndRef>, writesForGroup: (groupCode: string) => boolean): Candidate {
+  const key = flowKey(input);
+  text(input.staff.externalId, 'staff.externalId');
+  text(input.staff.name, 'staff.name');
+  if (input.staff.phone !== undefined && input.staff.phone !== null && !/^[0-9+\-() ]{3,32}$/.test(input.staff.phone)) {
+    throw new RuleViolation('INVALID_PHONE', 'staff.phone must be a phone number', 'staff.phone');
+  }
+  const institution = (code: string, field: string): EndRef => {
+    const ref = refs.get(code);
+    if (!ref) throw new RuleViolation('UNKNOWN_INSTITUTION', `No institution has the code "${code}"`, field);
+    if (!writesForGroup(ref.groupCode)) throw new RuleViolation(OUT_OF_SCOPE, `Institution "${code}" is outside the group this token writes for`, field);
+    return ref;
+  };
+  const from = institution(input.fromCode, 'fromCode');
+  const to = institution(input.toCode, 'toCode');
+  institution(input.staff.homeCode, 'staff.homeCode');
+  if (input.fromCode === input.toCode) throw new RuleViolation('SAME_INSTITUTION', 'fromCode and toCode are the same institution', 'toCode');
+
+  const direction = directionOf(from.level, to.level);
+  if (direction === Direction.LATERAL && !input.lateral) {
+    throw new RuleViolation('LATERAL_NOT_DECLARED', 'Both ends are at the same level: declare the move with lateral: true', 'lateral');
+  }
+  if (direction !== Direction.LATERAL && input.lateral) {
+    throw new RuleViolation('NOT_LATERAL', `lateral is true but the move is ${direction} (the ends are at different levels)`, 'lateral');
+  }
+  const start = day(input.startDate);
+  const end = input.endDate ? day(input.endDate) : null;
+  if (end !== null && end < start) throw new RuleViolation('END_BEFORE_START', 'endDate is before startDate', 'endDate');
+  if (input.pairedExternalId === input.externalId) throw new RuleViolation('PAIR_SELF', 'A flow cannot be paired with itself', 'pairedExternalId');
+  return {
+    index,
+    input,
+    key,
+    staffKey: recordKey(input.source, input.staff.externalId),
+    groupCode: from.groupCode,
+    direction,
+    start,
+    end,
+    cancelled: input.cancelled === true,
+  };
+}
+
+/** A stored flow row as the rules see it. */
+export function stateOfStored(row: {
+  source: string;
+  externalId: string;
+  direction: Direction;
+  groupCode: string;
+  startDate: Date;
+  endDate: Date | null;
+  cancelled: boolean;
+  pairedExternalId: string | null;
+}): FlowState {
+  return {
+    key: recordKey(row.source, row.externalId),
+    externalId: row.externalId,
+    direction: row.direction,
+    groupCode: row.groupCode,
+    start: day(row.startDate),
+    end: row.endDate ? day(row.endDate) : null,
+    cancelled: row.cancelled,
+    pairedKey: row.pairedExternalId ? recordKey(row.source, row.pairedExternalId) : null,
+  };
+}
+
+function stateOfCandidate(c: Candidate): FlowState {
+  return {
+    key: c.key,
+    externalId: c.input.externalId,
+    direction: c.direction,
+    groupCode: c.groupCode,
+    start: c.start,
+    end: c.end,
+    cancelled: c.cancelled,
+    pairedKey: c.input.pairedExternalId ? recordKey(c.input.source, c.input.pairedExternalId) : null,
+  };
+}
+
+/**
+ * Judges the batch in order against the stored flows and the records accepted before each one. A
+ * pair may point at a record later in the batch; when that one is rejected after all, the record
+ * that declared the pair is rejected too, and the batch is judged again without it, so that no record
+ * stays accepted on the strength of a change that will not be stored.
+ */
+export function judgeFlows(
+  candidates: Candidate[],
+  stored: StoredFlows,
+  writesForGroup: (groupCode: string) => boolean,
+): { accepted: Candidate[]; rejected: Map<number, RuleViolation> } {
+  const cascaded = new Map<number, RuleViolation>();
+  for (;;) {
+    const pass = judgeOnce(candidates, cascaded, stored, writesForGroup);
+    const rejectedKeys = new Set(candidates.filter((c) => pass.rejected.has(c.index)).map((c) => c.key));
+    const orphans = pass.accepted.filter((c) => {
+      const pairedKey = c.input.pairedExternalId ? recordKey(c.input.source, c.input.pairedExternalId) : null;
+      return pairedKey !== null && rejectedKeys.has(pairedKey) && !stored.flows.has(pairedKey);
+    });
+    if (!orphans.length) return pass;
+    for (const c of orphans) {
+      cascaded.set(c.index, new RuleViolation('PAIR_NOT_FOUND', `Flow ${c.input.pairedExternalId}, which this one pairs with, was rejected in this batch`, 'pairedExternalId'));
+    }
+  }
+}
+
+/** One pass over the batch: which records pass the rules that need stored flows, and why not. */
+function judgeOnce(
+  candidates: Candidate[],
+  cascaded: Map<number, RuleViolation>,
+  stored: StoredFlows,
+  writesForGroup: (groupCode: string) => boolean,
+): { accepted: Candidate[]; rejected: Map<number, RuleViolation> } {
+  const state = new Map(stored.flows);
+  const staffOfFlow = new Map(stored.staffOf);
+  const accepted: Candidate[] = [];
+  const rejected = new Map<number, RuleViolation>();
+  for (const c of candidates) {
+    try {
+      const early = cascaded.get(c.index);
+      if (early) throw early;
+      const existing = stored.flows.get(c.key);
+      if (existing && !writesForGroup(existing.groupCode)) {
+        throw new RuleViolation(OUT_OF_SCOPE, `Flow ${c.input.externalId} belongs to another group`, 'externalId');
+      }
+      const personGroup = stored.staffGroups.get(c.staffKey);
+      if (personGroup !== undefined && !writesForGroup(personGroup)) {
+        throw new RuleViolation(OUT_OF_SCOPE, `Staff ${c.input.staff.externalId} of source ${c.input.source} belongs to another group`, 'staff.externalId');
+      }
+      if (!c.cancelled) {
+        for (const [otherKey, staffKey] of staffOfFlow) {
+          const other = state.get(otherKey);
+          if (staffKey !== c.staffKey || otherKey === c.key || !other || other.cancelled) continue;
+          if (overlap(c, other)) {
+            throw new RuleViolation(
+              'OVERLAPPING_FLOW',
+              `${c.input.staff.name} (${c.input.staff.externalId}) already has flow ${other.externalId} over these dates`,
+              'startDate',
+            );
+          }
+        }
+      }
+      const next = stateOfCandidate(c);
+      checkPairs(next, state, candidates);
+      state.set(c.key, next);
+      staffOfFlow.set(c.key, c.staffKey);
+      accepted.push(c);
+    } catch (error) {
+      if (!(error instanceof RuleViolation)) throw error;
+      rejected.set(c.index, error);
+    }
+  }
+  return { accepted, rejected };
+}
+
+/**
+ * "派一送一": a flow is paired with at most one flow of the opposite direction, in the same group,
+ * whose dates overlap or follow within a year. The pair may be declared by either side, and may
+ * point at a flow later in the same batch.
+ */
+export function checkPairs(next: FlowState, state: Map<string, FlowState>, batch: Candidate[]): void {
+  const partnersOf = (key: string) =>
+    [...state.values()].filter((f) => f.key !== key && !f.cancelled && (f.pairedKey === key || state.get(key)?.pairedKey === f.key));
+  // A stored flow is judged as it stands (if this batch changes it, that record is checked against
+  // its pairs in turn); a flow new in this batch, as it comes.
+  const stateOf = (key: string): FlowState | undefined => {
+    if (state.has(key)) return state.get(key);
+    const c = batch.find((b) => b.key === key);
+    return c ? stateOfCandidate(c) : undefined;
+  };
+  const validate = (partner: FlowState, field: string) => {
+    const pairsUp = (a: Direction, b: Direction) =>
+      (a === Direction.DOWNWARD && b === Direction.UPWARD) || (a === Direction.UPWARD && b === Direction.DOWNWARD);
+    if (!pairsUp(next.direction, partner.direction)) {
+      throw new RuleViolation('PAIR_SAME_DIRECTION', `A pair joins one DOWNWARD and one UPWARD flow; ${partner.externalId} is ${partner.direction} and this one ${next.direction}`, field);
+    }
+    if (partner.groupCode !== next.groupCode) {
+      throw new RuleViolation('PAIR_OTHER_GROUP', `Flow ${partner.externalId} belongs to another group`, field);
+    }
+    const [first, second] = next.start <= partner.start ? [next, partner] : [partner, next];
+    if (!overlap(first, second) && (second.start - (first.end ?? first.start)) / DAY_MS > MAX_PAIR_GAP_DAYS) {
+      throw new RuleViolation('PAIR_TOO_FAR_APART', `Flow ${partner.externalId} starts more than ${MAX_PAIR_GAP_DAYS} days from this one`, field);
+    }
+  };
+  if (next.cancelled) return;
+  if (next.pairedKey) {
+    const partner = stateOf(next.pairedKey);
+    if (!partner || partner.cancelled) {
+      throw new RuleViolation('PAIR_NOT_FOUND', `No flow ${externalIdOf(next.pairedKey)} of the same source to pair with`, 'pairedExternalId');
+    }
+    validate(partner, 'pairedExternalId');
+    const taken = partnersOf(partner.key).filter((f) => f.key !== next.key);
+    const partnerDeclares = partner.pairedKey && partner.pairedKey !== next.key;
+    if (taken.length || partnerDeclares) {
+      const other = taken[0]?.externalId ?? externalIdOf(partner.pairedKey!);
+      throw new RuleViolation('PAIR_TAKEN', `Flow ${partner.externalId} is already paired with ${other}`, 'pairedExternalId');
+    }
+  }
+  // Flows that declare this one as their partner must still pair with it as it now stands.
+  for (const declarer of [...state.values()].filter((f) => f.pairedKey === next.key && f.key !== next.key && !f.cancelled)) {
+    if (next.pairedKey && next.pairedKey !== declarer.key) {
+      throw new RuleViolation('PAIR_TAKEN', `This flow is already paired with ${declarer.externalId}`, 'pairedExternalId');
+    }
+    try {
+      validate(declarer, 'externalId');
+    } catch (error) {
+      throw new RuleViolation('PAIR_CONFLICT', `Flow ${declarer.externalId} is paired with this one, which the change would break: ${(error as Error).message}`, 'externalId');
+    }
+  }
+}
+
+/** The record's content, normalised: equal hashes mean a replay changes nothing. Stored: never change it. */
+export function hashRecord(input: PersonnelFlowInput, groupCode: string): string {
+  const s = input.staff;
+  return contentHash([
+    groupCode,
+    s.externalId,
+    s.name.trim(),
+    s.homeCode,
+    s.title ?? 'NONE',
+    s.profession ?? 'OTHER',
+    s.phone?.trim() || null,
+    s.idNumber ? maskIdNumber(s.idNumber) : null,
+    input.fromCode,
+    input.toCode,
+    input.kind,
+    isoDay(input.startDate),
+    input.endDate ? isoDay(input.endDate) : null,
+    input.lateral === true,
+    input.pairedExternalId ?? null,
+    input.cancelled === true,
+  ]);
+}

@@ -1,0 +1,14 @@
+// The referral figures attached to institutions of the structure domain.
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../module';
+import { PeriodArgs } from '../../common/period';
+import { Institution } from '../structure';
+import { ReferralMemberSummary } from './referral-summary.type';
+
+@Resolver(() => Institution)
+export class InstitutionReferralResolver {
+  @FieldResolver(() => ReferralMemberSummary, { description: 'Referrals the institution sent and received, requested in the period.' })
+  referralSummary(@Root() institution: Institution, @Args(() => PeriodArgs) { period }: PeriodArgs, @Ctx() ctx: RequestContext): Promise<ReferralMemberSummary> {
+    return ctx.referrals.memberSummary(institution.code, period);
+  }
+}

@@ -1,0 +1,122 @@
+// The recordReferrals batch on the shared batch engine: idempotent on (source, externalId), one
+// outcome per record, bad records never stop good ones. A stored referral may only be extended by a
+// replay (mergeHistories); writes are optimistic and the batch is judged again if another writer got
+// in between.
+import { type Prisma, type PrismaClient } from '../../generated/prisma/client';
+import type { Access } from '../../auth/access';
+import { OUT_OF_SCOPE, RecordStatus, RuleViolation, runBatch, type BatchPayload, type BatchWriter, type Judgement, type Written } from '../../common/batch';
+import type { Direction } from '../../common/direction';
+import { recordKey } from '../../common/record-key';
+import type { InstitutionRef, StructureService } from '../structure';
+import type { RecordReferralInput } from './referral.input';
+import type { ReferralCountersHub } from './referral.live';
+import { columnsOf, timesOf, toReferral, type ReferralRow } from './referral.rows';
+import { checkTime, contentHash, historyOf, identityOf, mergeHistories, prepareReferral, statusOf, timesOfHistory, type PreparedReferral, type Transition } from './referral.rules';
+import type { Referral } from './referral.type';
+import { checkEnds, isUniqueViolation, WRITE_RETRIES } from './referral.writer';
+
+interface CheckedReferral extends PreparedReferral {
+  index: number;
+  groupCode: string;
+  direction: Direction;
+}
+
+/** What the write does with an accepted record. */
+type Plan =
+  | { index: number; action: 'create'; data: Prisma.ReferralCreateManyInput }
+  | { index: number; action: 'update'; row: ReferralRow; data: Prisma.ReferralUpdateManyMutationInput & { groupCode: string } }
+  | { index: number; action: 'keep'; row: ReferralRow };
+
+/** Another writer changed a referral between the judgement and the write: judge the batch again. */
+class ConcurrentChange extends Error {}
+
+export type RecordReferralsResult = BatchPayload<Referral, 'referral'>;
+
+export class ReferralRecorder implements BatchWriter<RecordReferralInput, Map<string, InstitutionRef>, CheckedReferral, Plan, Referral> {
+  private now = new Date();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly access: Access,
+    private readonly structure: StructureService,
+    private readonly live?: ReferralCountersHub,
+  ) {}
+
+  async record(records: RecordReferralInput[]): Promise<RecordReferralsResult> {
+    this.now = new Date();
+    const payload = await runBatch(this.prisma, this, records, 'referral', { transaction: { maxWait: 10_000, timeout: 30_000 } });
+    const changed = payload.results.filter((r) => r.status === RecordStatus.CREATED || r.status === RecordStatus.UPDATED);
+    this.live?.publishChanged(changed.map((r) => r.referral!.groupCode));
+    return payload;
+  }
+
+  readonly retry = { attempts: WRITE_RETRIES, when: (error: unknown) => isUniqueViolation(error) || error instanceof ConcurrentChange };
+
+  keyOf(record: RecordReferralInput): string {
+    const { source, externalId } = identityOf(record);
+    return recordKey(source, externalId);
+  }
+
+  lookup(records: readonly RecordReferralInput[]): Promise<Map<string, InstitutionRef>> {
+    return this.structure.lookupForWrite(records.flatMap((r) => [r.fromCode, r.toCode]));
+  }
+
+  check(record: RecordReferralInput, index: number, refs: Map<string, InstitutionRef>): CheckedReferral {
+    const requestedAt = checkTime(record.requestedAt, 'requestedAt', this.now);
+    const history: Transition[] = (record.history ?? []).map((s) => ({ status: s.status, at: s.at }));
+    const prepared = prepareReferral(record, timesOfHistory(requestedAt, history, 'history', this.now));
+    return { index, ...prepared, ...checkEnds(this.access, prepared.content, refs) };
+  }
+
+  /** Against the stored referrals with the same keys (one statement): create, update, or nothing to do. */
+  async judge(tx: Prisma.TransactionClient, records: CheckedReferral[]): Promise<Judgement<Plan>> {
+    const stored = await tx.referral.findMany({ where: { OR: records.map((p) => ({ source: p.source, externalId: p.externalId })) } });
+    const byKey = new Map(stored.map((row) => [recordKey(row.source, row.externalId), row]));
+    const accepted: Plan[] = [];
+    const rejected = new Map<number, RuleViolation>();
+    const updatedAt = new Date();
+    for (const p of records) {
+      const row = byKey.get(recordKey(p.source, p.externalId));
+      const base = { groupCode: p.groupCode, direction: p.direction };
+      if (!row) {
+        const data = { source: p.source, externalId: p.externalId, ...columnsOf(p.content), ...base, status: statusOf(historyOf(p.content.times)), contentHash: contentHash(p.content), updatedAt };
+        accepted.push({ index: p.index, action: 'create', data });
+        continue;
+      }
+      try {
+        if (!this.access.writesForGroup(row.groupCode)) {
+          throw new RuleViolation(OUT_OF_SCOPE, `source "${p.source}" and externalId "${p.externalId}" belong to a referral of another group`, 'externalId');
+        }
+        const times = mergeHistories(timesOf(row), p.content.times);
+        const hash = contentHash({ ...p.content, times });
+        if (hash === row.contentHash) accepted.push({ index: p.index, action: 'keep', row });
+        else accepted.push({ index: p.index, action: 'update', row, data: { ...columnsOf({ ...p.content, times }), ...base, status: statusOf(historyOf(times)), contentHash: hash, updatedAt } });
+      } catch (error) {
+        if (!(error instanceof RuleViolation)) throw error;
+        rejected.set(p.index, error);
+      }
+    }
+    return { accepted, rejected };
+  }
+
+  /** Updates apply only to the referral as judged (optimistic); creates go in one statement. */
+  async write(tx: Prisma.TransactionClient, plans: Plan[]): Promise<Map<number, Written<Referral>>> {
+    const written = new Map<number, Written<Referral>>();
+    for (const plan of plans) {
+      if (plan.action === 'keep') written.set(plan.index, { status: RecordStatus.UNCHANGED, item: toReferral(plan.row) });
+      if (plan.action !== 'update') continue;
+      const { count } = await tx.referral.updateMany({ where: { id: plan.row.id, contentHash: plan.row.contentHash }, data: plan.data });
+      if (count !== 1) throw new ConcurrentChange();
+      written.set(plan.index, { status: RecordStatus.UPDATED, item: toReferral({ ...plan.row, ...(plan.data as Partial<ReferralRow>) }) });
+    }
+    const creates = plans.filter((p) => p.action === 'create');
+    if (creates.length) {
+      const rows = await tx.referral.createManyAndReturn({ data: creates.map((c) => c.data) });
+      const byKey = new Map(rows.map((row) => [recordKey(row.source, row.externalId), row]));
+      for (const { index, data } of creates) {
+        written.set(index, { status: RecordStatus.CREATED, item: toReferral(byKey.get(recordKey(data.source, data.externalId))!) });
+      }
+    }
+    return written;
+  }
+}

@@ -1,0 +1,153 @@
+// Single-referral writes: open one (createReferral) and move it along its status machine
+// (transitionReferral). Both publish the change to the live counters after they commit.
+import { Prisma, type PrismaClient } from '../../generated/prisma/client';
+import type { Access, End } from '../../auth/access';
+import { asGraphQLError, OUT_OF_SCOPE, RuleViolation } from '../../common/batch';
+import { Direction, directionOf } from '../../common/direction';
+import { forbidden, notFound } from '../../common/errors';
+import type { InstitutionRef, StructureService } from '../structure';
+import { ReferralStatus } from './referral.enums';
+import type { CreateReferralInput } from './referral.input';
+import type { ReferralCountersHub } from './referral.live';
+import { columnsOf, contentOf, parseId, timesOf, toReferral, type ReferralRow } from './referral.rows';
+import { checkTime, checkTransition, contentHash, historyOf, prepareReferral, STATUS_TIME, timesOfHistory, type PreparedReferral, type ReferralContent } from './referral.rules';
+import type { Referral } from './referral.type';
+
+/** Optimistic writes retried this many times when another writer changed the referral in between. */
+export const WRITE_RETRIES = 5;
+
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+/**
+ * Checks the two ends of a referral: known, distinct, of one group, writable by the token, at
+ * different levels. Returns the referral's group and direction.
+ */
+export function checkEnds(access: Access, content: ReferralContent, refs: Map<string, InstitutionRef>): { groupCode: string; direction: Direction } {
+  const from = refs.get(content.fromCode);
+  const to = refs.get(content.toCode);
+  if (!from) throw new RuleViolation('UNKNOWN_INSTITUTION', `Unknown institution "${content.fromCode}"`, 'fromCode');
+  if (!to) throw new RuleViolation('UNKNOWN_INSTITUTION', `Unknown institution "${content.toCode}"`, 'toCode');
+  if (from.code === to.code) throw new RuleViolation('SAME_INSTITUTION', 'fromCode and toCode must differ', 'toCode');
+  const outside = access.writeBetween(from, to);
+  if (outside) throw new RuleViolation(OUT_OF_SCOPE, outside.message, outside.field);
+  if (from.groupCode !== to.groupCode) {
+    throw new RuleViolation('CROSS_GROUP', `"${from.code}" and "${to.code}" belong to different groups`, 'toCode');
+  }
+  const direction = directionOf(from.level, to.level);
+  if (direction === Direction.LATERAL) {
+    throw new RuleViolation('LATERAL_REFERRAL', `"${from.code}" and "${to.code}" are at the same level (${from.level}): a referral goes up or down`, 'toCode');
+  }
+  return { groupCode: from.groupCode, direction };
+}
+
+/** The two ends of a stored referral, as a write checks them. */
+export function endsOf(row: { fromCode: string; toCode: string; groupCode: string }): [End, End] {
+  return [
+    { code: row.fromCode, groupCode: row.groupCode },
+    { code: row.toCode, groupCode: row.groupCode },
+  ];
+}
+
+export class ReferralWriter {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly access: Access,
+    private readonly structure: StructureService,
+    private readonly live?: ReferralCountersHub,
+  ) {}
+
+  /** Opens a referral; sending the same (source, externalId) and content again returns the stored one. */
+  async create(input: CreateReferralInput): Promise<Referral> {
+    const now = new Date();
+    try {
+      const requestedAt = checkTime(input.requestedAt ?? now, 'requestedAt', now);
+      const prepared = prepareReferral(input, timesOfHistory(requestedAt, [], 'history', now));
+      const ends = checkEnds(this.access, prepared.content, await this.structure.lookupForWrite([input.fromCode, input.toCode]));
+      for (let attempt = 0; ; attempt++) {
+        const existing = await this.prisma.referral.findUnique({
+          where: { source_externalId: { source: prepared.source, externalId: prepared.externalId } },
+        });
+        if (existing) return toReferral(this.sameCreate(existing, prepared, input.requestedAt != null));
+        try {
+          const row = await this.prisma.referral.create({
+            data: {
+              source: prepared.source,
+              externalId: prepared.externalId,
+              ...columnsOf(prepared.content),
+              groupCode: ends.groupCode,
+              direction: ends.direction,
+              status: ReferralStatus.REQUESTED,
+              contentHash: contentHash(prepared.content),
+              updatedAt: new Date(),
+            },
+          });
+          this.live?.publishChanged([row.groupCode], row.updatedAt);
+          return toReferral(row);
+        } catch (error) {
+          if (!isUniqueViolation(error) || attempt >= 1) throw error;
+        }
+      }
+    } catch (error) {
+      throw asGraphQLError(error);
+    }
+  }
+
+  /** A repeated create: the stored referral when it holds the same data, else an error on externalId. */
+  private sameCreate(existing: ReferralRow, prepared: PreparedReferral, requestedAtGiven: boolean): ReferralRow {
+    const c = prepared.content;
+    const same =
+      this.access.writeBetween(...endsOf(existing)) === undefined &&
+      existing.patientRef === c.patientRef &&
+      existing.fromCode === c.fromCode &&
+      existing.toCode === c.toCode &&
+      existing.urgency === c.urgency &&
+      existing.channel === c.channel &&
+      existing.reason === c.reason &&
+      existing.diagnosisCode === c.diagnosisCode &&
+      (!requestedAtGiven || existing.requestedAt.getTime() === c.times.requestedAt.getTime());
+    if (!same) {
+      throw new RuleViolation(
+        'DUPLICATE_EXTERNAL_ID',
+        `A different referral with source "${prepared.source}" and externalId "${prepared.externalId}" already exists`,
+        'externalId',
+      );
+    }
+    return existing;
+  }
+
+  /** Moves a referral to `to` at `at` (now when omitted); repeating the current step is a no-op. */
+  async transition(id: string, to: ReferralStatus, at: Date | null | undefined): Promise<Referral> {
+    const refId = parseId(id, 'id');
+    try {
+      const when = checkTime(at ?? new Date(), 'at');
+      const scope = (await this.access.rows<Prisma.ReferralWhereInput>({ group: 'groupCode', institutions: ['fromCode', 'toCode'] })).where;
+      for (let attempt = 0; attempt < WRITE_RETRIES; attempt++) {
+        const row = await this.prisma.referral.findFirst({ where: { AND: [{ id: refId }, scope] } });
+        if (!row) throw notFound('Referral', id, 'id');
+        // An institution accepts, rejects and receives referrals sent to it, and cancels those it sent.
+        const mustBe = this.access.moveBetween(row, to === ReferralStatus.CANCELLED);
+        if (mustBe) throw forbidden(`Only ${mustBe} may move a referral to ${to}`);
+        const times = timesOf(row);
+        const latestAt = [...historyOf(times).map((s) => s.at), times.requestedAt].reduce((a, b) => (b > a ? b : a));
+        const currentAt = times[STATUS_TIME[row.status]] ?? times.requestedAt;
+        // A retry without `at` (the contract makes it optional) repeats the step it asked for.
+        if (at == null && to === row.status) return toReferral(row);
+        if (!checkTransition({ status: row.status, latestAt, currentAt }, to, when)) return toReferral(row);
+        const next = { ...times, [STATUS_TIME[to]]: when };
+        const updatedAt = new Date();
+        const data = { status: to, [STATUS_TIME[to]]: when, contentHash: contentHash({ ...contentOf(row), times: next }), updatedAt };
+        // Optimistic: applies only if nobody wrote the referral since it was read.
+        const { count } = await this.prisma.referral.updateMany({ where: { id: refId, contentHash: row.contentHash }, data });
+        if (count === 1) {
+          this.live?.publishChanged([row.groupCode], updatedAt);
+          return toReferral({ ...row, ...data });
+        }
+      }
+      throw new Error(`Referral ${id} kept changing under ${WRITE_RETRIES} attempts to move it to ${to}`);
+    } catch (error) {
+      throw asGraphQLError(error);
+    }
+  }
+}
