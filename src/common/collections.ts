@@ -17,3 +17,11 @@ export function byKey<K, T>(keys: readonly K[], rows: readonly T[], keyOf: (row:
   const map = new Map(rows.map((row) => [keyOf(row), row]));
   return keys.map((key) => map.get(key) ?? null);
 }
+
+/** Values by key from a DataLoader, in one batch; the first failure fails the whole (loadMany returns errors in place). */
+export async function loadAll<K, V>(loader: { loadMany(keys: readonly K[]): Promise<(V | Error)[]> }, keys: readonly K[]): Promise<V[]> {
+  const values = await loader.loadMany(keys);
+  const failure = values.find((v): v is Error => v instanceof Error);
+  if (failure) throw failure;
+  return values as V[];
+}

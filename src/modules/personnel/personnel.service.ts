@@ -8,7 +8,7 @@ import type { Direction } from '../../common/direction';
 import { badUserInput, forbidden } from '../../common/errors';
 import { type Page, pageRequest, type PageRequest } from '../../common/pagination';
 import { GroupClock, isoDay } from '../../common/clock';
-import { groupBy } from '../../common/collections';
+import { groupBy, loadAll } from '../../common/collections';
 import { OwnerPages } from '../../common/owner-pages';
 import { checkPeriod, type Period, type PeriodInput } from '../../common/period';
 import { ratio } from '../../common/ratio';
@@ -329,14 +329,8 @@ export class PersonnelService {
 
   /** The provincial pull's source: each member's summary for the period (one statement for all of them). */
   async forMembers(codes: readonly string[], period: Period): Promise<Map<string, MemberPersonnelSummary>> {
-    const summaries = await this.memberSummaries.loadMany(codes.map((code) => ({ code, period })));
-    return new Map(
-      codes.map((code, i) => {
-        const summary = summaries[i];
-        if (summary instanceof Error) throw summary;
-        return [code, summary];
-      }),
-    );
+    const summaries = await loadAll(this.memberSummaries, codes.map((code) => ({ code, period })));
+    return new Map(codes.map((code, i) => [code, summaries[i]]));
   }
 
   /** Members at either end of a flow overlapping the period that was written after the instant. */

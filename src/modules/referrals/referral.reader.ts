@@ -6,6 +6,7 @@ import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import type { Access } from '../../auth/access';
 import type { RowFilter } from '../../auth/condition';
 import { GroupClock, isoDay } from '../../common/clock';
+import { loadAll } from '../../common/collections';
 import { badUserInput, notFound } from '../../common/errors';
 import { Page, pageRequest } from '../../common/pagination';
 import { checkPeriod, type Period, type PeriodInput } from '../../common/period';
@@ -117,14 +118,8 @@ export class ReferralReader {
 
   /** The provincial pull's source: each member's summary for the period (one statement for all of them). */
   async forMembers(codes: readonly string[], period: Period): Promise<Map<string, ReferralMemberSummary>> {
-    const summaries = await this.memberSummaries.loadMany(codes.map((code) => ({ code, period })));
-    return new Map(
-      codes.map((code, i) => {
-        const summary = summaries[i];
-        if (summary instanceof Error) throw summary;
-        return [code, summary];
-      }),
-    );
+    const summaries = await loadAll(this.memberSummaries, codes.map((code) => ({ code, period })));
+    return new Map(codes.map((code, i) => [code, summaries[i]]));
   }
 
   /** Members at either end of a referral requested in the period and written after the instant (any status). */
