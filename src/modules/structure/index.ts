@@ -5,3 +5,6 @@ import { InstitutionResolver } from './institution.resolver';
 import { RegionResolver } from './region.resolver';
 
 export const structureResolvers = [RegionResolver, CountyGroupResolver, InstitutionResolver] as const;
+
+// For other modules' demo loaders.
+export { buildStructureDemo, type DemoGroup, type DemoInstitution } from './structure.demo';
