@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import { issueToken } from '../src/auth/token';
 import { MAX_BATCH_SIZE } from '../src/common/batch';
 import { findProjectRoot } from '../src/db/migrate';
-import { buildStructureDemo } from '../src/modules/structure/structure.demo';
+import { buildStructureDemo } from '../src/modules/structure';
 
 const TOTAL = Number(process.env.BENCH_FLOWS ?? 100_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);

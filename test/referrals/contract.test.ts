@@ -98,9 +98,16 @@ describe('createReferral', () => {
   });
 
   test('is idempotent on (source, externalId); the same key with other data is an error', async () => {
-    const first = await create({ externalId: 'IDEMP-1', requestedAt: '2026-01-05T08:00:00+08:00' });
-    const again = await t.execute(CreateReferralDocument, { input: { ...input({ externalId: 'IDEMP-1', requestedAt: '2026-01-05T08:00:00+08:00' }), patientRef: first.data ? 'PX-idem' : '' } }, source);
-    expect(again.errors).toBeDefined(); // different patientRef
+    const key = { externalId: 'IDEMP-1', requestedAt: '2026-01-05T08:00:00+08:00' };
+    const first = await create({ ...key, patientRef: 'PX-idem-a' });
+    expect(first.errors).toBeUndefined();
+    // Same key, different patientRef: the DUPLICATE_EXTERNAL_ID rule (its message is what tells it
+    // apart from other bad externalIds on the wire), and the stored referral is left as it was.
+    const again = await create({ ...key, patientRef: 'PX-idem-b' });
+    expect(errorOf(again)).toEqual({ code: 'BAD_USER_INPUT', field: 'externalId' });
+    expect(again.errors![0].message).toMatch(/^A different referral with source "test-his" and externalId "IDEMP-1" already exists/);
+    const stored = await t.gateway.db.prisma.referral.findUnique({ where: { source_externalId: { source: 'test-his', externalId: 'IDEMP-1' } } });
+    expect(stored!.patientRef).toBe('PX-idem-a');
     const same = { ...input({ externalId: 'IDEMP-2' }) };
     const a = await t.execute(CreateReferralDocument, { input: same }, source);
     const b = await t.execute(CreateReferralDocument, { input: same }, source);
@@ -120,7 +127,8 @@ describe('transitionReferral', () => {
     expect(Date.parse(accepted.data!.transitionReferral.acceptedAt!)).toBe(Date.parse('2026-03-01T08:10:00+08:00'));
     const again = await transition(id, 'ACCEPTED', '2026-03-01T08:10:00+08:00');
     expect(again.data!.transitionReferral).toEqual(accepted.data!.transitionReferral);
-    expect(errorOf(await transition(id, 'ACCEPTED', '2026-03-01T08:11:00+08:00')).code).toBe('BAD_USER_INPUT');
+    // The same step at another time is not a repeat.
+    expect(errorOf(await transition(id, 'ACCEPTED', '2026-03-01T08:11:00+08:00'))).toEqual({ code: 'BAD_USER_INPUT', field: 'at' });
     // Earlier than the previous step.
     expect(errorOf(await transition(id, 'ARRIVED', '2026-03-01T08:05:00+08:00'))).toEqual({ code: 'BAD_USER_INPUT', field: 'at' });
     const arrived = await transition(id, 'ARRIVED', '2026-03-01T08:50:00+08:00');

@@ -1,10 +1,11 @@
-// Demo personnel flows: the figures the articles give (郧西's 7 experts at the branches from
-// 2021-03-15 and 10 branch staff trained at the lead hospital in 5 batches; 濉溪's 12 nurses posted
-// to the branches; 恒口's "派一送一" pairs), plus a deterministic synthetic year (2025) for every
-// group. Every person is invented: the articles name no staff.
+// Demo personnel flows: the figures the articles give (郧西's experts at the branches and branch
+// staff trained at the lead hospital in batches; 濉溪's nurses posted to the branches; 恒口's
+// "派一送一" pairs), read from src/demo/seed-groups.json, plus a deterministic synthetic year (2025)
+// for every group. Every person is invented: the articles name no staff.
 import type { Prisma } from '../../generated/prisma/client';
 import { type Direction, directionOf } from '../../common/direction';
-import { buildStructureDemo } from '../structure/structure.demo';
+import { atLeast, detailOf, exactCount, seedFigure, seedGroupOfArticle } from '../../demo/seed-figures';
+import { buildStructureDemo } from '../structure';
 import type { PersonnelFlowInput } from './personnel-flow.input';
 import { hashRecord } from './personnel-flow.rules';
 import { PersonnelFlowKind, Profession, StaffTitle } from './personnel.enums';
@@ -20,6 +21,10 @@ const GIVEN = ['建国', '秀英', '志强', '丽华', '海燕', '文杰', '春�
 
 const date = (iso: string) => new Date(`${iso}T00:00:00Z`);
 const addDays = (d: Date, days: number) => new Date(d.getTime() + days * 86_400_000);
+/** The last day of the year that starts on `d`. */
+const yearEnd = (d: Date) => addDays(new Date(Date.UTC(d.getUTCFullYear() + 1, d.getUTCMonth(), d.getUTCDate())), -1);
+/** The i-th of `n` postings goes to the branches in turn: one each while there are enough. */
+const inTurn = <T>(items: readonly T[], n: number): T[] => Array.from({ length: n }, (_, i) => items[i % items.length]);
 
 /** Demo flows per group, in the input shape a personnel system sends. */
 export function buildPersonnelDemo(): DemoFlow[] {
@@ -37,27 +42,38 @@ export function buildPersonnelDemo(): DemoFlow[] {
       flows.push({ ...f, source, staff: { ...f.staff, externalId: `P${String(personSeq).padStart(5, '0')}`, name: pickName() } });
     };
     const titles = [StaffTitle.SENIOR, StaffTitle.ASSOCIATE_SENIOR, StaffTitle.INTERMEDIATE, StaffTitle.INTERMEDIATE, StaffTitle.JUNIOR];
+    const seed = seedGroupOfArticle(group.sourceArticle);
 
     if (group.code === 'YGT-420322-YX') {
-      // 003: 7 experts stationed at the branches from 2021-03-15, one year each.
-      townships.slice(0, 7).forEach((t, i) =>
+      // 003: experts stationed at the branches from the article's date; one year each is ours.
+      const experts = seedFigure(seed, 'experts stationed at branches');
+      const expertsFrom = date(detailOf(experts, /\bfrom (\d{4}-\d{2}-\d{2})\b/));
+      const year = expertsFrom.getUTCFullYear();
+      inTurn(townships, exactCount(experts.value)).forEach((t, i) =>
         add({
-          externalId: `YX-2021-EXPERT-${i + 1}`,
+          externalId: `YX-${year}-EXPERT-${i + 1}`,
           staff: { homeCode: lead, title: titles[i % 3], profession: Profession.PHYSICIAN },
           fromCode: lead,
           toCode: t.code,
           kind: PersonnelFlowKind.CLINIC_SESSION,
-          startDate: date('2021-03-15'),
-          endDate: date('2022-03-14'),
+          startDate: expertsFrom,
+          endDate: yearEnd(expertsFrom),
         }),
       );
-      // 003: branch staff trained at the lead hospital in 5 batches (2 per batch, 10 in all).
-      for (let batch = 0; batch < 5; batch++) {
-        for (let k = 0; k < 2; k++) {
-          const t = townships[(batch * 2 + k) % townships.length];
-          const start = date(`2021-${String(4 + batch * 2).padStart(2, '0')}-01`);
+      // 003: branch staff trained at the lead hospital in batches: exactly the article's lower bound
+      // ("10 or more"), split evenly over its batches. The schedule (a batch every two months from
+      // the April of the experts' year, 60 days each) is ours.
+      const trainees = seedFigure(seed, 'branch staff trained at the lead hospital');
+      const batches = Number(detailOf(trainees, /\bin (\d+) batches\b/));
+      const traineeCount = atLeast(trainees.value);
+      const perBatch = traineeCount / batches;
+      if (!Number.isInteger(perBatch)) throw new Error(`${trainees.what}: ${traineeCount} trainees do not split into ${batches} equal batches`);
+      for (let batch = 0; batch < batches; batch++) {
+        for (let k = 0; k < perBatch; k++) {
+          const t = townships[(batch * perBatch + k) % townships.length];
+          const start = new Date(Date.UTC(year, 3 + batch * 2, 1));
           add({
-            externalId: `YX-2021-TRAINING-${batch + 1}-${k + 1}`,
+            externalId: `YX-${year}-TRAINING-${batch + 1}-${k + 1}`,
             staff: { homeCode: t.code, title: StaffTitle.JUNIOR, profession: k ? Profession.NURSE : Profession.PHYSICIAN },
             fromCode: t.code,
             toCode: lead,
@@ -69,8 +85,9 @@ export function buildPersonnelDemo(): DemoFlow[] {
       }
     }
     if (group.code === 'YGT-340621-SX') {
-      // 000: trained nurses stationed at the branches, one per branch (12).
-      townships.forEach((t, i) =>
+      // 000: trained nurses stationed at the branches in turn (there are as many branches as nurses,
+      // so one each). The dates are ours.
+      inTurn(townships, exactCount(seedFigure(seed, 'trained nurses stationed at the branches').value)).forEach((t, i) =>
         add({
           externalId: `SX-NURSE-${i + 1}`,
           staff: { homeCode: lead, title: StaffTitle.INTERMEDIATE, profession: Profession.NURSE },

@@ -1,22 +1,23 @@
-// Demo referrals. The figures of article 004 for 恒口: 130 or more upward referrals from its township
-// and village members in the first half of 2023, one of them the chest-pain patient of 梅子铺卫生院
-// sent up through the ECG network (心电一张网) on the green channel, request to arrival under an
-// hour. Then two years of deterministic synthetic referrals for every group, ending the day before
-// the seed: the same rows every run (a seeded PRNG), dated relative to the seed day so that the
-// TODAY / LAST_7_DAYS / THIS_MONTH windows of a fresh demo hold data. Patients are pseudonymous refs.
+// Demo referrals. The figures of article 004 for 恒口, read from src/demo/seed-groups.json: "130 or
+// more" upward referrals from its township and village members (dated in the first half of 2023),
+// one of them the chest-pain patient of its named branch sent up through the ECG network (心电一张网)
+// on the green channel, request to arrival "under one hour". Then two years of deterministic
+// synthetic referrals for every group, ending the day before the seed: the same rows every run (a
+// seeded PRNG), dated relative to the seed day so that the TODAY / LAST_7_DAYS / THIS_MONTH windows
+// of a fresh demo hold data. Patients are pseudonymous refs.
 import { Prisma } from '../../generated/prisma/client';
 import { Direction, directionOf } from '../../common/direction';
-import { buildStructureDemo, type DemoInstitution } from '../structure/structure.demo';
+import { atLeast, nameList, seedFigure, seedGroupOfArticle, underMinutes } from '../../demo/seed-figures';
+import { buildStructureDemo, type DemoGroup, type DemoInstitution } from '../structure';
 import { ReferralChannel, ReferralStatus, ReferralUrgency } from './referral.enums';
 import { contentHash, STATUS_TIME, type StatusTimes } from './referral.rules';
 import { seededRandom as prng } from '../../demo/random';
 
 export const HENGKOU = 'YGT-610902-HK';
-export const MEIZIPU = '610902-HK-T01';
-export const HENGKOU_LEAD = '610902-HK-L01';
-/** Source of the article's referrals, and their number (the article: 130余人次). */
+/** Source of the article's referrals. */
 export const ARTICLE_SOURCE = 'hk-referral-platform';
-export const ARTICLE_UPWARD_REFERRALS = 132;
+/** How many upward referrals the demo sends beyond the article's lower bound (130余人次): ours. */
+const ARTICLE_REFERRALS_OVER = 2;
 export const CHEST_PAIN_EXTERNAL_ID = 'HK-2023-05-XT001';
 export const SYNTHETIC_SOURCE = 'demo-synthetic';
 export const SYNTHETIC_DAYS = 730;
@@ -113,17 +114,33 @@ function lifecycle(requestedAt: Date, urgency: ReferralUrgency, rand: () => numb
 }
 
 /** The article's 恒口 referrals (fixed dates in 2023). */
-function hengkouArticle(institutions: DemoInstitution[]): Draft[] {
+function hengkouArticle(groups: DemoGroup[], institutions: DemoInstitution[]): Draft[] {
   const rand = prng('hengkou-article-2023');
   const byCode = new Map(institutions.map((i) => [i.code, i]));
-  const lead = byCode.get(HENGKOU_LEAD)!;
-  const meizipu = byCode.get(MEIZIPU)!;
+  const group = groups.find((g) => g.code === HENGKOU)!;
+  const seed = seedGroupOfArticle(group.sourceArticle);
+  const lead = byCode.get(group.leadCode)!;
+  const [branchName] = nameList(seedFigure(seed, 'named branch').value);
+  const meizipu = institutions.find((i) => i.groupCode === HENGKOU && i.name === branchName);
+  if (!meizipu) throw new Error(`No institution ${branchName} in ${HENGKOU}`);
   const townships = institutions.filter((i) => i.groupCode === HENGKOU && i.kind === 'TOWNSHIP_HEALTH_CENTER');
   const villages = institutions.filter((i) => i.groupCode === HENGKOU && i.kind === 'VILLAGE_CLINIC');
   const drafts: Draft[] = [];
   // 梅子铺卫生院, May 2023: acute chest pain, ECG uploaded through 心电一张网, read at the lead
-  // hospital, green channel opened; from the branch's call to admission in under an hour (51 min).
-  const requestedAt = new Date('2023-05-16T09:12:00+08:00');
+  // hospital, green channel opened; from the branch's call to admission in under an hour. The
+  // times are ours (51 min); they must meet the article's bound.
+  const chestPain: StatusTimes = {
+    requestedAt: new Date('2023-05-16T09:12:00+08:00'),
+    acceptedAt: new Date('2023-05-16T09:16:00+08:00'),
+    arrivedAt: new Date('2023-05-16T10:03:00+08:00'),
+    completedAt: new Date('2023-05-27T10:00:00+08:00'),
+    rejectedAt: null,
+    cancelledAt: null,
+  };
+  const bound = underMinutes(seedFigure(seed, 'green-channel chest-pain referral').value);
+  if (chestPain.arrivedAt!.getTime() - chestPain.requestedAt.getTime() >= bound * MINUTE) {
+    throw new Error(`The chest-pain referral does not arrive within ${bound} minutes`);
+  }
   drafts.push({
     source: ARTICLE_SOURCE,
     externalId: CHEST_PAIN_EXTERNAL_ID,
@@ -134,19 +151,13 @@ function hengkouArticle(institutions: DemoInstitution[]): Draft[] {
     channel: ReferralChannel.REMOTE_ECG,
     reason: '突发急性胸痛; 心电图经“心电一张网”上传总院诊断, 总院开通绿色通道',
     diagnosisCode: 'I21.9',
-    times: {
-      requestedAt,
-      acceptedAt: new Date('2023-05-16T09:16:00+08:00'),
-      arrivedAt: new Date('2023-05-16T10:03:00+08:00'),
-      completedAt: new Date('2023-05-27T10:00:00+08:00'),
-      rejectedAt: null,
-      cancelledAt: null,
-    },
+    times: chestPain,
   });
   // The other upward referrals of the first half of 2023 from the townships and village clinics.
   const start = new Date('2023-01-09T00:00:00+08:00').getTime();
   const end = new Date('2023-06-30T00:00:00+08:00').getTime();
-  for (let n = 2; n <= ARTICLE_UPWARD_REFERRALS; n++) {
+  const upward = atLeast(seedFigure(seed, 'upward referrals').value) + ARTICLE_REFERRALS_OVER;
+  for (let n = drafts.length + 1; n <= upward; n++) {
     const fromVillage = rand() < 0.45;
     const from = fromVillage ? pick(villages, rand) : pick(townships, rand);
     const to = fromVillage && rand() < 0.6 ? byCode.get(from.parentCode!)! : lead;
@@ -231,7 +242,7 @@ function synthetic(groupCode: string, institutions: DemoInstitution[], now: Date
 /** Every demo referral, for a seed at `now`. Pure. */
 export function buildReferralDemo(now = new Date()): DemoReferral[] {
   const { groups, institutions } = buildStructureDemo();
-  const drafts = [...hengkouArticle(institutions), ...groups.flatMap((g) => synthetic(g.code, institutions, now))];
+  const drafts = [...hengkouArticle(groups, institutions), ...groups.flatMap((g) => synthetic(g.code, institutions, now))];
   return drafts.map(toRow);
 }
 

@@ -33,3 +33,6 @@ export { CountyGroup } from './county-group.type';
 export { Institution } from './institution.type';
 export { InstitutionKind } from './structure.enums';
 export type { InstitutionRef, StructureService } from './structure.service';
+
+// For other modules' demo loaders.
+export { buildStructureDemo, type DemoGroup, type DemoInstitution } from './structure.demo';

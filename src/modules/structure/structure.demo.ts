@@ -1,5 +1,6 @@
 // Deterministic demo data for the structure domain: regions, the five county groups reported in
-// the source articles (src/demo/seed-groups.json, ../seeds/) and their member institutions.
+// the source articles (src/demo/seed-groups.json, ../seeds/) and their member institutions. Every
+// name and figure the seed file holds is read from it; GROUP_SPECS adds only what it does not hold.
 //
 // Real names (lead hospitals, branches, clinics and partners the articles name) carry
 // `invented: false`; every other name is ours and carries `invented: true`. Generated names come
@@ -7,6 +8,16 @@
 import type { Prisma } from '../../generated/prisma/client';
 import { InstitutionKind, RegionLevel, UnifiedDimension } from '../../generated/prisma/enums';
 import { mulberry32 } from '../../demo/random';
+import {
+  exactCount,
+  findSeedFigure,
+  nameList,
+  regionOf,
+  SEED_GROUPS,
+  seedFigure,
+  sinceOf,
+  type SeedGroup,
+} from '../../demo/seed-figures';
 
 export type DemoRegion = Prisma.RegionCreateManyInput & { level: RegionLevel; parentCode: string | null };
 export type DemoGroup = Prisma.CountyGroupCreateManyInput & {
@@ -77,9 +88,17 @@ export function mapDimensions(terms: readonly string[]): UnifiedDimension[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Group specifications (figures from src/demo/seed-groups.json; names from ../seeds/ articles).
+// Group specifications: only what src/demo/seed-groups.json does not hold. Names, regions, counts,
+// dates and dimensions come from the JSON (see buildStructureDemo), so that the demo and the tests
+// that compare it with the JSON cannot drift apart.
 // ---------------------------------------------------------------------------------------------
 
+interface VillageSpec {
+  name: string;
+  invented: boolean;
+}
+
+/** A township-level member as the builder places it. */
 interface TownshipSpec {
   /** Institution name. */
   name: string;
@@ -88,55 +107,40 @@ interface TownshipSpec {
   /** Name given by the article (false) or ours (true). */
   invented: boolean;
   /** Village clinics named after the article, placed first under this township. */
-  fixedVillages?: { name: string; invented: boolean }[];
+  fixedVillages?: VillageSpec[];
 }
 
+/**
+ * A township slot of a group spec: the `named`-th branch of the JSON's "named branch(es)" figure
+ * (with, first under it, the JSON's named village clinics at `namedVillages`), or a township the
+ * JSON does not name.
+ */
+type TownshipSlot = { named: number; place: string; namedVillages?: number[] } | TownshipSpec;
+
 interface GroupSpec {
+  /** YGT-<county code>-<suffix>; the county code ties the spec to its group in the JSON. */
   code: string;
-  name: string;
-  province: [string, string];
-  prefecture: [string, string];
-  county: [string, string];
-  lead: string;
-  countyHospitals: string[];
-  externals: string[];
-  since: string;
-  sourceArticle: string;
-  /** Article terms of the unified dimensions; null when the article itemises none. */
-  dimensionTerms: string[] | null;
-  /** Count the group declares; defaults to the size of the mapped set (null without terms). */
-  declaredDimensionCount?: number;
-  townships: TownshipSpec[];
-  villageClinics: number;
+  /** The article's year, for a JSON date given relative to it ("January of the article's year"). */
+  articleYear?: number;
+  /** Unified-dimension terms the article itemises but the JSON does not hold. */
+  articleDimensionTerms?: string[];
+  /** Township-level members in code order; as many as the JSON's count. */
+  townships: TownshipSlot[];
   /** Name style of generated village clinics. */
   village: { surnames: string[]; suffixes: string[]; infix: string; clinic: string; communityFirst?: boolean };
 }
 
 const inv = (name: string, place: string): TownshipSpec => ({ name, place, invented: true });
+const named = (index: number, place: string, namedVillages?: number[]): TownshipSlot => ({ named: index, place, namedVillages });
 
 const GROUP_SPECS: readonly GroupSpec[] = [
   {
-    // 000: 牵手12家分院，164家卫生室；“八个统一”。
+    // 000 濉溪.
     code: 'YGT-340621-SX',
-    name: '濉溪县医院紧密型县域医共体',
-    province: ['340000', '安徽省'],
-    prefecture: ['340600', '淮北市'],
-    county: ['340621', '濉溪县'],
-    lead: '濉溪县医院',
-    countyHospitals: [],
-    externals: [],
-    since: '2015-12',
-    sourceArticle: '000_7506de6db5ea0861.txt',
-    dimensionTerms: ['行政后勤', '人事薪酬', '财务审计', '绩效考核', '医疗服务', '公共卫生服务', '药械业务', '信息系统'],
     townships: [
-      { name: '南坪分院', place: '南坪镇', invented: false },
-      { name: '临涣分院', place: '临涣镇', invented: false },
-      {
-        name: '百善分院',
-        place: '百善镇',
-        invented: false,
-        fixedVillages: [{ name: '百善镇道口村卫生室', invented: false }],
-      },
+      named(0, '南坪镇'),
+      named(1, '临涣镇'),
+      named(2, '百善镇', [0]), // its named village clinic is a 百善镇 village
       // The article names no other branch: the nine below are invented.
       inv('青龙分院', '青龙镇'),
       inv('石楼分院', '石楼镇'),
@@ -148,7 +152,6 @@ const GROUP_SPECS: readonly GroupSpec[] = [
       inv('杨柳分院', '杨柳镇'),
       inv('古井分院', '古井镇'),
     ],
-    villageClinics: 164,
     village: {
       surnames: ['张', '王', '李', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '朱', '胡', '郭', '何', '高', '马', '任', '邵', '葛', '魏', '段', '丁', '蒋'],
       suffixes: ['庄', '楼', '圩', '集', '湖', '营', '寨', '园', '桥', '湾'],
@@ -157,21 +160,9 @@ const GROUP_SPECS: readonly GroupSpec[] = [
     },
   },
   {
-    // 001: 县人民医院牵头，其他26家医疗卫生机构为成员单位 (27 in all); “七统一” not itemised.
-    // The members are the lead, 县中医院, 县第二人民医院 and 24 township-level centres (names ours);
-    // the article counts no village clinics among the 27.
+    // 001 镇平: the lead, the two named county-level members and township-level centres (names
+    // ours; the article names none and counts no village clinics among the members).
     code: 'YGT-411324-ZP',
-    name: '镇平县总医院',
-    province: ['410000', '河南省'],
-    prefecture: ['411300', '南阳市'],
-    county: ['411324', '镇平县'],
-    lead: '镇平县人民医院',
-    countyHospitals: ['镇平县中医院', '镇平县第二人民医院'],
-    externals: [],
-    since: '2021',
-    sourceArticle: '001_64d16afcd9be0d04.txt',
-    dimensionTerms: null,
-    declaredDimensionCount: 7,
     townships: [
       ...['青石', '柳河', '龙潭', '白岗', '黄营', '宋庄', '杏山', '赵湾', '北岗', '沙河', '牛庄', '桃园', '大营', '孔庄', '李楼', '凉水', '胡营', '新集', '兴隆', '姚寨'].map(
         (s) => inv(`镇平县${s}镇卫生院`, `${s}镇`),
@@ -181,28 +172,15 @@ const GROUP_SPECS: readonly GroupSpec[] = [
       inv('镇平县城东街道社区卫生服务中心', '城东街道'),
       inv('镇平县城西街道社区卫生服务中心', '城西街道'),
     ],
-    villageClinics: 0,
     village: { surnames: [], suffixes: [], infix: '', clinic: '村卫生室' },
   },
   {
-    // 002: 区人民医院及11个乡镇(街道)…；全区11个基层医疗机构和166村卫生所；“六统一”。
+    // 002 离石: the article names no township institution, so all are invented.
     code: 'YGT-141102-LS',
-    name: '离石区医疗集团',
-    province: ['140000', '山西省'],
-    prefecture: ['141100', '吕梁市'],
-    county: ['141102', '离石区'],
-    lead: '离石区人民医院',
-    countyHospitals: [],
-    externals: [],
-    since: '2017',
-    sourceArticle: '002_1130064ad3d7abf0.txt',
-    dimensionTerms: ['行政', '人员', '资金', '业务', '绩效', '药械'],
-    // The article names no township institution: all eleven are invented.
     townships: [
       ...['枣林', '红崖', '柏坡', '石门', '马茂', '白马', '东川'].map((s) => inv(`离石区${s}镇卫生院`, `${s}镇`)),
       ...['北川', '东关', '西关', '南山'].map((s) => inv(`离石区${s}街道社区卫生服务中心`, `${s}街道`)),
     ],
-    villageClinics: 166,
     village: {
       surnames: ['王', '李', '刘', '张', '高', '薛', '冯', '贺', '郝', '任', '白', '田', '马', '乔', '武', '霍', '曹', '孟', '杜', '梁'],
       suffixes: ['沟', '坪', '峁', '塔', '山', '庄', '坡', '湾', '垣', '崖'],
@@ -211,22 +189,12 @@ const GROUP_SPECS: readonly GroupSpec[] = [
     },
   },
   {
-    // 003: 以县人民医院为龙头，以10家乡镇卫生院为龙身，以163个村卫生室为足; partners 市太和医院,
-    // 人民医院, 华中科技大学同济医学院附属协和医院. The article itemises no unified dimensions.
+    // 003 郧西. The article itemises no unified dimensions.
     code: 'YGT-420322-YX',
-    name: '郧西县人民医院医共体',
-    province: ['420000', '湖北省'],
-    prefecture: ['420300', '十堰市'],
-    county: ['420322', '郧西县'],
-    lead: '郧西县人民医院',
-    countyHospitals: [],
-    externals: ['十堰市太和医院', '十堰市人民医院', '华中科技大学同济医学院附属协和医院'],
-    since: '2019',
-    sourceArticle: '003_02c43f90991c12c3.txt',
-    dimensionTerms: null,
     townships: [
-      { name: '槐树分院', place: '', invented: false },
-      // "县人民医院医共体天津、槐树分院": the article writes 天津 (perhaps for 上津); kept as written.
+      named(0, ''),
+      // "县人民医院医共体天津、槐树分院": a real name the JSON does not list (the article writes 天津,
+      // perhaps for 上津); kept as written.
       { name: '天津分院', place: '', invented: false },
       // 城关镇 and 店子镇 (villages 牌楼、北山沟、天宝山、店子村) are places the article names; the
       // branch and clinic names built on them are ours, hence invented.
@@ -242,7 +210,6 @@ const GROUP_SPECS: readonly GroupSpec[] = [
       inv('响水分院', '响水镇'),
       inv('云岭分院', '云岭乡'),
     ],
-    villageClinics: 163,
     village: {
       surnames: ['张', '王', '李', '刘', '陈', '杨', '黄', '周', '吴', '何', '罗', '邓', '冯', '田', '谢', '胡', '彭', '余', '柯', '汪'],
       suffixes: ['沟', '坪', '湾', '河', '岭', '垭', '坡', '院', '店', '岗'],
@@ -251,26 +218,13 @@ const GROUP_SPECS: readonly GroupSpec[] = [
     },
   },
   {
-    // 004: 以区中心医院为龙头，整合3个乡镇卫生院及115个村(社区)卫生室; 今年1月正式启动 (the page
-    // carries Hangzhou's 2023 育儿补助 news, so the year is 2023). Dimensions: 行政、后勤、绩效考核、
-    // 财务管理、药品器械、财务审计、信息系统、公共卫生等 (no count stated; declared = mapped set size).
+    // 004 恒口. 今年1月正式启动: the page carries Hangzhou's 2023 育儿补助 news, so the year is 2023.
+    // Dimensions: 行政、后勤、绩效考核、财务管理、药品器械、财务审计、信息系统、公共卫生等 (no count
+    // stated; declared = mapped set size).
     code: 'YGT-610902-HK',
-    name: '恒口示范区医共体',
-    province: ['610000', '陕西省'],
-    prefecture: ['610900', '安康市'],
-    county: ['610902', '汉滨区'],
-    lead: '恒口示范区中心医院',
-    countyHospitals: [],
-    externals: [],
-    since: '2023-01',
-    sourceArticle: '004_993314f26d1d3f19.txt',
-    dimensionTerms: ['行政', '后勤', '绩效考核', '财务管理', '药品器械', '财务审计', '信息系统', '公共卫生'],
-    townships: [
-      { name: '梅子铺卫生院', place: '', invented: false },
-      inv('青山镇卫生院', '青山镇'),
-      inv('柳坝镇卫生院', '柳坝镇'),
-    ],
-    villageClinics: 115,
+    articleYear: 2023,
+    articleDimensionTerms: ['行政', '后勤', '绩效考核', '财务管理', '药品器械', '财务审计', '信息系统', '公共卫生'],
+    townships: [named(0, ''), inv('青山镇卫生院', '青山镇'), inv('柳坝镇卫生院', '柳坝镇')],
     village: {
       surnames: ['陈', '王', '张', '李', '刘', '杨', '吴', '黄', '胡', '唐', '谢', '余', '邓', '徐', '周', '冯', '袁', '罗', '汪', '曾'],
       suffixes: ['沟', '坪', '湾', '河', '梁', '垭', '坝', '院', '铺', '岭'],
@@ -290,6 +244,102 @@ export const DEMO_GROUP_CODES = [
   'YGT-610902-HK',
 ] as const;
 export type DemoGroupCode = (typeof DEMO_GROUP_CODES)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Reading a group: its seed-groups.json entry completed by its spec
+// ---------------------------------------------------------------------------------------------
+
+interface ResolvedGroup {
+  spec: GroupSpec;
+  name: string;
+  province: { code: string; name: string };
+  prefecture: { code: string; name: string };
+  county: { code: string; name: string };
+  lead: string;
+  countyHospitals: string[];
+  externals: string[];
+  since: string;
+  sourceArticle: string;
+  unifiedDimensions: UnifiedDimension[];
+  /** Count the group declares; null when it declares none. */
+  declaredDimensionCount: number | null;
+  townships: TownshipSpec[];
+  villageClinics: number;
+}
+
+const namesIn = (group: SeedGroup, what: string): string[] => {
+  const figure = findSeedFigure(group, what);
+  return figure ? nameList(figure.value) : [];
+};
+
+function specOf(group: SeedGroup): GroupSpec {
+  const county = regionOf(group, 'county').code;
+  const specs = GROUP_SPECS.filter((s) => s.code.split('-')[1] === county);
+  if (specs.length !== 1) throw new Error(`${group.name}: ${specs.length} group specs for county ${county}`);
+  return specs[0];
+}
+
+/** Places the JSON's named branches and village clinics in the spec's slots; each goes in exactly once. */
+function placeTownships(group: SeedGroup, spec: GroupSpec, expected: number): TownshipSpec[] {
+  const branches = namesIn(group, 'named branch');
+  const clinics = namesIn(group, 'named village clinic');
+  const used = { branches: new Set<number>(), clinics: new Set<number>() };
+  const take = (list: string[], seen: Set<number>, i: number, what: string): string => {
+    if (i < 0 || i >= list.length || seen.has(i)) throw new Error(`${spec.code}: ${what} #${i} is missing or placed twice`);
+    seen.add(i);
+    return list[i];
+  };
+  const townships = spec.townships.map((slot): TownshipSpec => {
+    if (!('named' in slot)) return slot;
+    const villages = (slot.namedVillages ?? []).map((i) => ({ name: take(clinics, used.clinics, i, 'named village clinic'), invented: false }));
+    return {
+      name: take(branches, used.branches, slot.named, 'named branch'),
+      place: slot.place,
+      invented: false,
+      ...(villages.length ? { fixedVillages: villages } : {}),
+    };
+  });
+  if (used.branches.size !== branches.length || used.clinics.size !== clinics.length) {
+    throw new Error(`${spec.code}: not every named branch and village clinic of the seed file has a slot`);
+  }
+  // The spec lists the invented townships for exactly the JSON's count: a changed figure stops here
+  // rather than silently dropping or padding names.
+  if (townships.length !== expected) throw new Error(`${spec.code}: ${townships.length} township slots for ${expected} township-level members`);
+  return townships;
+}
+
+function readGroup(group: SeedGroup): ResolvedGroup {
+  const spec = specOf(group);
+  const countyHospitals = namesIn(group, 'other county-level members named');
+  const townshipFigure = findSeedFigure(group, 'township');
+  // 镇平 gives no township count: it gives its members including the lead hospital (27) and names
+  // the other county-level ones (2), so the rest are township-level (24); it counts no village clinics.
+  const townships = townshipFigure
+    ? exactCount(townshipFigure.value)
+    : exactCount(seedFigure(group, 'member institutions including the lead hospital').value) - 1 - countyHospitals.length;
+  const villageFigure = findSeedFigure(group, 'village');
+
+  if (group.unifiedDimensions && spec.articleDimensionTerms) throw new Error(`${spec.code}: dimension terms given twice`);
+  const terms = group.unifiedDimensions ?? spec.articleDimensionTerms ?? null;
+  const dimensions = terms ? mapDimensions(terms) : [];
+  return {
+    spec,
+    name: group.name,
+    province: regionOf(group, 'province'),
+    prefecture: regionOf(group, 'prefecture'),
+    county: regionOf(group, 'county'),
+    lead: group.lead,
+    countyHospitals,
+    externals: namesIn(group, 'external partners'),
+    since: sinceOf(group, spec.articleYear),
+    sourceArticle: group.article,
+    unifiedDimensions: dimensions,
+    // Without a declared count, the group declares the dimensions it itemises (null without terms).
+    declaredDimensionCount: group.unifiedDimensionsCount ?? (terms ? dimensions.length : null),
+    townships: placeTownships(group, spec, townships),
+    villageClinics: villageFigure ? exactCount(villageFigure.value) : 0,
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic helpers
@@ -354,52 +404,50 @@ export function buildStructureDemo(): StructureDemo {
     if (!existing) regions.set(code, { code, name, level, parentCode });
   };
 
-  for (const spec of GROUP_SPECS) {
-    const [provinceCode, provinceName] = spec.province;
-    const [prefectureCode, prefectureName] = spec.prefecture;
-    const [countyCode, countyName] = spec.county;
-    addRegion(provinceCode, provinceName, RegionLevel.PROVINCE, null);
-    addRegion(prefectureCode, prefectureName, RegionLevel.PREFECTURE, provinceCode);
-    addRegion(countyCode, countyName, RegionLevel.COUNTY, prefectureCode);
+  for (const group of SEED_GROUPS) {
+    const g = readGroup(group);
+    const spec = g.spec;
+    addRegion(g.province.code, g.province.name, RegionLevel.PROVINCE, null);
+    addRegion(g.prefecture.code, g.prefecture.name, RegionLevel.PREFECTURE, g.province.code);
+    addRegion(g.county.code, g.county.name, RegionLevel.COUNTY, g.prefecture.code);
 
     const prefix = spec.code.replace(/^YGT-/, '');
     const leadCode = `${prefix}-L01`;
-    const dims = spec.dimensionTerms ? mapDimensions(spec.dimensionTerms) : [];
     groups.push({
       code: spec.code,
-      name: spec.name,
-      regionCode: countyCode,
-      prefectureCode,
-      provinceCode,
+      name: g.name,
+      regionCode: g.county.code,
+      prefectureCode: g.prefecture.code,
+      provinceCode: g.province.code,
       leadCode,
-      unifiedDimensions: dims,
-      declaredDimensionCount: spec.declaredDimensionCount ?? (spec.dimensionTerms ? dims.length : null),
+      unifiedDimensions: g.unifiedDimensions,
+      declaredDimensionCount: g.declaredDimensionCount,
       timeZone: 'Asia/Shanghai',
-      since: spec.since,
-      sourceArticle: spec.sourceArticle,
+      since: g.since,
+      sourceArticle: g.sourceArticle,
     });
 
     const add = (code: string, name: string, kind: InstitutionKind, parentCode: string | null, invented: boolean): void => {
       institutions.push({ code, name, kind, level: INSTITUTION_LEVEL[kind], groupCode: spec.code, parentCode, invented });
     };
 
-    add(leadCode, spec.lead, InstitutionKind.LEAD_HOSPITAL, null, false);
-    spec.countyHospitals.forEach((name, i) => add(`${prefix}-C${pad(i + 1, 2)}`, name, InstitutionKind.COUNTY_HOSPITAL, null, false));
-    spec.externals.forEach((name, i) => add(`${prefix}-E${pad(i + 1, 2)}`, name, InstitutionKind.EXTERNAL, null, false));
+    add(leadCode, g.lead, InstitutionKind.LEAD_HOSPITAL, null, false);
+    g.countyHospitals.forEach((name, i) => add(`${prefix}-C${pad(i + 1, 2)}`, name, InstitutionKind.COUNTY_HOSPITAL, null, false));
+    g.externals.forEach((name, i) => add(`${prefix}-E${pad(i + 1, 2)}`, name, InstitutionKind.EXTERNAL, null, false));
 
-    const townshipCodes = spec.townships.map((_, i) => `${prefix}-T${pad(i + 1, 2)}`);
-    spec.townships.forEach((t, i) => add(townshipCodes[i], t.name, InstitutionKind.TOWNSHIP_HEALTH_CENTER, leadCode, t.invented));
+    const townshipCodes = g.townships.map((_, i) => `${prefix}-T${pad(i + 1, 2)}`);
+    g.townships.forEach((t, i) => add(townshipCodes[i], t.name, InstitutionKind.TOWNSHIP_HEALTH_CENTER, leadCode, t.invented));
 
-    if (spec.villageClinics === 0) continue;
+    if (g.villageClinics === 0) continue;
     const rand = mulberry32(hash32(spec.code));
     const counts = allocate(
-      spec.villageClinics,
-      spec.townships.map((t) => Math.max(1, t.fixedVillages?.length ?? 0)),
+      g.villageClinics,
+      g.townships.map((t) => Math.max(1, t.fixedVillages?.length ?? 0)),
       rand,
     );
 
     // Village stems unique within the group, none clashing with a real village named above.
-    const reserved = new Set(spec.townships.flatMap((t) => (t.fixedVillages ?? []).map((v) => v.name)));
+    const reserved = new Set(g.townships.flatMap((t) => (t.fixedVillages ?? []).map((v) => v.name)));
     const { surnames, suffixes, infix, clinic, communityFirst } = spec.village;
     const stems = shuffle(
       surnames.flatMap((s) => suffixes.map((x) => `${s}${infix}${x}`)),
@@ -419,7 +467,7 @@ export function buildStructureDemo(): StructureDemo {
       }
     };
 
-    spec.townships.forEach((t, ti) => {
+    g.townships.forEach((t, ti) => {
       const fixed = t.fixedVillages ?? [];
       for (let v = 0; v < counts[ti]; v++) {
         const code = `${townshipCodes[ti]}-V${pad(v + 1, 3)}`;
@@ -428,6 +476,8 @@ export function buildStructureDemo(): StructureDemo {
       }
     });
   }
+
+  if (new Set(groups.map((g) => g.code)).size !== GROUP_SPECS.length) throw new Error('A group spec matches no group of the seed file');
 
   const levelRank: Record<RegionLevel, number> = { PROVINCE: 0, PREFECTURE: 1, COUNTY: 2 };
   return {
