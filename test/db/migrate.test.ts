@@ -3,9 +3,11 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
 import { applyMigrations, diffSchemaToMigrations, listMigrationNames } from '../../src/db/migrate';
+import { modules } from '../../src/modules';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
-const EXPECTED_TABLES = ['_prisma_migrations', 'county_group', 'institution', 'personnel_flow', 'referral', 'region', 'staff'];
+/** Every module's tables, and Prisma's own. */
+const EXPECTED_TABLES = ['_prisma_migrations', ...modules.flatMap((m) => m.tables)].sort();
 const TABLES_SQL = `SELECT table_name FROM information_schema.tables
   WHERE table_schema = 'public' ORDER BY table_name`;
 const MIGRATIONS_SQL = `SELECT migration_name, finished_at IS NOT NULL AS finished,

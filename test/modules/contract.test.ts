@@ -1,0 +1,85 @@
+// The module contract: one list of modules, each owning its tables, reaching other modules only
+// through their index.ts, and asking every access question of src/auth/.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ESLint } from 'eslint';
+import { modules } from '../../src/modules';
+
+const root = path.resolve(__dirname, '../..');
+const modulesDir = path.join(root, 'src/modules');
+const folders = fs.readdirSync(modulesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+const sourcesOf = (dir: string): string[] =>
+  fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sourcesOf(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []));
+
+/** Each Prisma model's table (@@map) and delegate name (the model name in camelCase). */
+const prismaTables = fs
+  .readdirSync(path.join(root, 'prisma/schema'))
+  .flatMap((file) => [...fs.readFileSync(path.join(root, 'prisma/schema', file), 'utf8').matchAll(/^model (\w+) \{[\s\S]*?@@map\("(\w+)"\)/gm)])
+  .map(([, model, table]) => ({ table, delegate: model[0].toLowerCase() + model.slice(1) }));
+
+test('src/modules/index.ts lists every module folder, once, and each folder\'s index.ts exports its module', () => {
+  expect(modules.map((m) => m.name).sort()).toEqual([...folders].sort());
+  for (const folder of folders) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const exported = Object.values(require(path.join(modulesDir, folder)) as Record<string, unknown>);
+    expect([folder, exported.filter((value) => modules.includes(value as never)).length]).toEqual([folder, 1]);
+  }
+});
+
+test('every table belongs to exactly one module, and every module table exists', () => {
+  const owned = modules.flatMap((m) => m.tables);
+  expect([...owned].sort()).toEqual(prismaTables.map((t) => t.table).sort());
+  expect(new Set(owned).size).toBe(owned.length);
+});
+
+test('no module reads or writes another module\'s tables, in SQL or through Prisma', () => {
+  const reaches: string[] = [];
+  for (const module of modules) {
+    const foreign = prismaTables.filter((t) => !module.tables.includes(t.table));
+    for (const file of sourcesOf(path.join(modulesDir, module.name))) {
+      if (file.endsWith('.demo.ts')) continue; // demo loaders seed an empty database in list order; they write only their own tables
+      const text = fs.readFileSync(file, 'utf8');
+      for (const { table, delegate } of foreign) {
+        const sql = new RegExp(`\\b(FROM|JOIN|INTO|UPDATE)\\s+${table}\\b`, 'i');
+        const orm = new RegExp(`\\b(prisma|tx|db)\\.${delegate}\\b`);
+        if (sql.test(text) || orm.test(text)) reaches.push(`${path.relative(root, file)} → ${table}`);
+      }
+    }
+  }
+  expect(reaches).toEqual([]);
+});
+
+test('role strings are compared in src/auth/ only', () => {
+  const offending: string[] = [];
+  const roleTest = /\.role\s*[!=]==|[!=]==\s*['"](PROVINCE|COUNTY|INSTITUTION|SOURCE_SYSTEM)['"]|case\s+(Role\.|['"])(PROVINCE|COUNTY|INSTITUTION|SOURCE_SYSTEM)|requireRole|principal\.scope/;
+  for (const file of sourcesOf(path.join(root, 'src'))) {
+    if (file.startsWith(path.join(root, 'src/auth') + path.sep) || file.includes(`${path.sep}generated${path.sep}`)) continue;
+    fs.readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (roleTest.test(line)) offending.push(`${path.relative(root, file)}:${i + 1}: ${line.trim()}`);
+      });
+  }
+  expect(offending).toEqual([]);
+});
+
+describe('npm run lint keeps the modules apart', () => {
+  // The real config, less the cycle rule (it reads the linted file from disk, and these files are not there).
+  const eslint = new ESLint({ cwd: root, overrideConfig: { rules: { 'import/no-cycle': 'off' } } });
+  const lint = async (file: string, code: string) =>
+    (await eslint.lintText(code, { filePath: path.join(root, file) }))[0].messages.filter((m) => m.ruleId === 'import/no-restricted-paths').map((m) => m.message);
+
+  test('a reach into another module\'s files fails', async () => {
+    const messages = await lint('src/modules/personnel/x.ts', "import { StructureService } from '../structure/structure.service';\nexport const x = StructureService;\n");
+    expect(messages).toEqual([expect.stringContaining("only through its index.ts")]);
+  });
+
+  test('another module\'s index.ts is fine', async () => {
+    expect(await lint('src/modules/personnel/x.ts', "import { Institution } from '../structure';\nexport const x = Institution;\n")).toEqual([]);
+  });
+
+  test('a module importing the HTTP layer fails, and so does a shared layer importing a module', async () => {
+    expect(await lint('src/modules/referrals/x.ts', "import { markShared } from '../../http/shared-results';\nexport const x = markShared;\n")).toHaveLength(1);
+    expect(await lint('src/common/x.ts', "import { modules } from '../modules';\nexport const x = modules;\n")).toHaveLength(1);
+  });
+});
