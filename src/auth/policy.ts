@@ -2,7 +2,7 @@
 // with type-graphql's @Authorized(...), checked by the one authChecker below; row-level rules (which
 // groups a token reads, whose contact data it sees) are answered by Access (access.ts), which reads
 // this table too. Nothing outside src/auth/ compares role strings.
-import type { AuthChecker } from 'type-graphql';
+import type { AuthCheckerFn } from 'type-graphql';
 import { forbidden } from '../common/errors';
 import { Role, ROLES } from './principal';
 
@@ -43,7 +43,7 @@ export function permissionDenied(role: Role, permission: Permission): Error {
 }
 
 /** The authChecker of @Authorized(permission, …): any one of the listed permissions suffices. */
-export const authChecker: AuthChecker<{ principal: { role: Role } }, Permission> = ({ context }, permissions) => {
+export const authChecker: AuthCheckerFn<{ principal: { role: Role } }, Permission> = ({ context }, permissions) => {
   const role = context.principal.role;
   if (permissions.some((p) => hasPermission(role, p))) return true;
   throw permissionDenied(role, permissions[0]);
