@@ -1,9 +1,8 @@
 // What one request may read and write, built once per request from its token. Every scope question
 // the modules ask is answered here, each rule stated once (as a Condition, rendered for Prisma and
-// for SQL alike); the role table itself is policy.ts.
+// for SQL alike); what each role may do at all is the table in policy.ts.
 import type { Prisma } from '../generated/prisma/client';
 import { allOf, anyOf, equals, oneOf, rowFilter, type Condition, type RowFilter } from './condition';
-import { hasPermission, permissionDenied, type Permission } from './policy';
 import { Role, type Principal } from './principal';
 
 /** Turns a condition on county groups into their codes (the structure module answers it). */
@@ -37,15 +36,6 @@ export class Access {
 
   get role(): Role {
     return this.principal.role;
-  }
-
-  may(permission: Permission): boolean {
-    return hasPermission(this.principal.role, permission);
-  }
-
-  /** Throws FORBIDDEN unless the role has the permission (for checks @Authorized cannot express). */
-  require(permission: Permission): void {
-    if (!this.may(permission)) throw permissionDenied(this.principal.role, permission);
   }
 
   // --- Reads -------------------------------------------------------------------------------------
