@@ -131,6 +131,14 @@ interface GroupSpec {
 }
 
 const inv = (name: string, place: string): TownshipSpec => ({ name, place, invented: true });
+/** Generated village names: one surname character and one suffix character each, e.g. 王家沟村卫生所. */
+const villageStyle = (surnames: string, suffixes: string, infix: string, clinic: string, options: { communityFirst?: boolean } = {}): GroupSpec['village'] => ({
+  surnames: [...surnames],
+  suffixes: [...suffixes],
+  infix,
+  clinic,
+  ...options,
+});
 const named = (index: number, place: string, namedVillages?: number[]): TownshipSlot => ({ named: index, place, namedVillages });
 
 const GROUP_SPECS: readonly GroupSpec[] = [
@@ -152,12 +160,7 @@ const GROUP_SPECS: readonly GroupSpec[] = [
       inv('杨柳分院', '杨柳镇'),
       inv('古井分院', '古井镇'),
     ],
-    village: {
-      surnames: ['张', '王', '李', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '朱', '胡', '郭', '何', '高', '马', '任', '邵', '葛', '魏', '段', '丁', '蒋'],
-      suffixes: ['庄', '楼', '圩', '集', '湖', '营', '寨', '园', '桥', '湾'],
-      infix: '',
-      clinic: '村卫生室',
-    },
+    village: villageStyle('张王李刘陈杨赵黄周吴徐孙朱胡郭何高马任邵葛魏段丁蒋', '庄楼圩集湖营寨园桥湾', '', '村卫生室'),
   },
   {
     // 001 镇平: the lead, the two named county-level members and township-level centres (names
@@ -181,12 +184,7 @@ const GROUP_SPECS: readonly GroupSpec[] = [
       ...['枣林', '红崖', '柏坡', '石门', '马茂', '白马', '东川'].map((s) => inv(`离石区${s}镇卫生院`, `${s}镇`)),
       ...['北川', '东关', '西关', '南山'].map((s) => inv(`离石区${s}街道社区卫生服务中心`, `${s}街道`)),
     ],
-    village: {
-      surnames: ['王', '李', '刘', '张', '高', '薛', '冯', '贺', '郝', '任', '白', '田', '马', '乔', '武', '霍', '曹', '孟', '杜', '梁'],
-      suffixes: ['沟', '坪', '峁', '塔', '山', '庄', '坡', '湾', '垣', '崖'],
-      infix: '家',
-      clinic: '村卫生所',
-    },
+    village: villageStyle('王李刘张高薛冯贺郝任白田马乔武霍曹孟杜梁', '沟坪峁塔山庄坡湾垣崖', '家', '村卫生所'),
   },
   {
     // 003 郧西. The article itemises no unified dimensions.
@@ -210,12 +208,7 @@ const GROUP_SPECS: readonly GroupSpec[] = [
       inv('响水分院', '响水镇'),
       inv('云岭分院', '云岭乡'),
     ],
-    village: {
-      surnames: ['张', '王', '李', '刘', '陈', '杨', '黄', '周', '吴', '何', '罗', '邓', '冯', '田', '谢', '胡', '彭', '余', '柯', '汪'],
-      suffixes: ['沟', '坪', '湾', '河', '岭', '垭', '坡', '院', '店', '岗'],
-      infix: '家',
-      clinic: '村卫生室',
-    },
+    village: villageStyle('张王李刘陈杨黄周吴何罗邓冯田谢胡彭余柯汪', '沟坪湾河岭垭坡院店岗', '家', '村卫生室'),
   },
   {
     // 004 恒口. 今年1月正式启动: the page carries Hangzhou's 2023 育儿补助 news, so the year is 2023.
@@ -225,13 +218,7 @@ const GROUP_SPECS: readonly GroupSpec[] = [
     articleYear: 2023,
     articleDimensionTerms: ['行政', '后勤', '绩效考核', '财务管理', '药品器械', '财务审计', '信息系统', '公共卫生'],
     townships: [named(0, ''), inv('青山镇卫生院', '青山镇'), inv('柳坝镇卫生院', '柳坝镇')],
-    village: {
-      surnames: ['陈', '王', '张', '李', '刘', '杨', '吴', '黄', '胡', '唐', '谢', '余', '邓', '徐', '周', '冯', '袁', '罗', '汪', '曾'],
-      suffixes: ['沟', '坪', '湾', '河', '梁', '垭', '坝', '院', '铺', '岭'],
-      infix: '家',
-      clinic: '村卫生室',
-      communityFirst: true,
-    },
+    village: villageStyle('陈王张李刘杨吴黄胡唐谢余邓徐周冯袁罗汪曾', '沟坪湾河梁垭坝院铺岭', '家', '村卫生室', { communityFirst: true }),
   },
 ];
 
