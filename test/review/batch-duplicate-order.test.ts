@@ -1,0 +1,65 @@
+// Review finding: the batch engine (src/common/batch/batch.engine.ts) rejects DUPLICATE_IN_BATCH
+// before a record's own checks. Before the refactor (89174fe) a record that failed its own checks
+// did not claim its (source, externalId), so a corrected copy later in the same batch was stored;
+// now the corrected copy is REJECTED as DUPLICATE_IN_BATCH and nothing is stored. The order of the
+// other checks moved too (identity before times). Expected values below are 89174fe's answers.
+import { startTestGateway, type TestGateway } from '../support/gateway';
+import { RecordReferralsDocument } from '../referrals/operations';
+
+const HK = 'YGT-610902-HK';
+const LEAD = '610902-HK-L01';
+const T02 = '610902-HK-T02';
+
+let t: TestGateway;
+beforeAll(async () => {
+  t = await startTestGateway();
+});
+afterAll(() => t?.stop());
+
+const outcomes = (results: { status: string; error: { code: string; field: string | null } | null }[]) =>
+  results.map((r) => [r.status, r.error?.code ?? null, r.error?.field ?? null]);
+
+test('recordReferrals: a corrected copy after a malformed record with the same key is stored', async () => {
+  const referral = (externalId: string, extra: Record<string, unknown> = {}) => ({
+    source: 'review-his', externalId, patientRef: `P-${externalId}`, fromCode: T02, toCode: LEAD, urgency: 'ROUTINE',
+    requestedAt: '2024-03-01T10:00:00+08:00', ...extra,
+  });
+  const r = await t.execute(
+    RecordReferralsDocument,
+    { input: [referral('DUP-1', { patientRef: '张三' }), referral('DUP-1'), referral('DUP-2', { diagnosisCode: 'not icd' }), referral('DUP-2')] },
+    t.token('SOURCE_SYSTEM', HK),
+  );
+  expect(outcomes(r.data!.recordReferrals.results)).toEqual([
+    ['REJECTED', 'IDENTIFYING_PATIENT_REF', 'patientRef'],
+    ['CREATED', null, null],
+    ['REJECTED', 'INVALID_DIAGNOSIS_CODE', 'diagnosisCode'],
+    ['CREATED', null, null],
+  ]);
+});
+
+test('recordReferrals: a record with a future requestedAt and a blank source is rejected on requestedAt, as before', async () => {
+  const r = await t.execute(
+    RecordReferralsDocument,
+    { input: [{ source: ' ', externalId: 'ORDER-1', patientRef: 'P-ORDER-1', fromCode: T02, toCode: LEAD, urgency: 'ROUTINE', requestedAt: '2099-01-01T00:00:00Z' }] },
+    t.token('SOURCE_SYSTEM', HK),
+  );
+  expect(outcomes(r.data!.recordReferrals.results)).toEqual([['REJECTED', 'TIME_IN_FUTURE', 'requestedAt']]);
+});
+
+test('recordPersonnelFlows: a corrected copy after a malformed record with the same key is stored', async () => {
+  const flow = (externalId: string, staff: Record<string, unknown> = {}) => ({
+    source: 'review-hr', externalId, staff: { externalId: `S-${externalId}`, name: '王医生', homeCode: LEAD, ...staff },
+    fromCode: LEAD, toCode: T02, kind: 'STATIONED', startDate: '2024-03-05', endDate: '2024-03-25',
+  });
+  const r = await t.execute<{ recordPersonnelFlows: { results: { status: string; error: { code: string; field: string | null } | null }[] } }, unknown>(
+    `mutation($input: [PersonnelFlowInput!]!) { recordPersonnelFlows(input: $input) { results { status error { code field } } } }`,
+    { input: [flow('FDUP-1', { name: ' ' }), flow('FDUP-1'), flow('FDUP-2', { externalId: 'S-FDUP-2b', phone: 'call me' }), flow('FDUP-2', { externalId: 'S-FDUP-2b' })] },
+    t.token('SOURCE_SYSTEM', HK),
+  );
+  expect(outcomes(r.data!.recordPersonnelFlows.results)).toEqual([
+    ['REJECTED', 'REQUIRED', 'staff.name'],
+    ['CREATED', null, null],
+    ['REJECTED', 'INVALID_PHONE', 'staff.phone'],
+    ['CREATED', null, null],
+  ]);
+});
