@@ -1,7 +1,7 @@
 // The batch engine every record… mutation runs on, with a writer of its own over a real database:
 // per-record rejections at each stage, one outcome per record, retries, and the size limit.
 import 'reflect-metadata';
-import { MAX_BATCH_SIZE, RecordStatus, RuleViolation, runBatch, type BatchWriter, type Checked, type Written } from '../../src/common/batch';
+import { MAX_BATCH_SIZE, RecordStatus, RuleViolation, runBatch, type BatchWriter, type Prepared, type Written } from '../../src/common/batch';
 import { openDatabase, type Database } from '../../src/db/client';
 import type { Prisma } from '../../src/generated/prisma/client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -15,35 +15,38 @@ interface Item {
   doubled: number;
 }
 
-/** Rejects negative values in check, values over 100 in judge; 7 is stored already (UNCHANGED). */
-class Doubler implements BatchWriter<In, Set<number>, Checked & { input: In }, Checked & { input: In }, Item> {
+type Record = Prepared & { input: In };
+
+/** Rejects an empty id in prepare, negative values in check, values over 100 in judge; 7 is stored already (UNCHANGED). */
+class Doubler implements BatchWriter<In, Record, Set<number>, Record, Record, Item> {
   judged = 0;
   lookups = 0;
   failures = 0;
-  constructor(readonly retry?: BatchWriter<In, Set<number>, Checked, Checked, Item>['retry']) {}
-  keyOf(input: In): string {
+  constructor(readonly retry?: BatchWriter<In, Record, Set<number>, Record, Record, Item>['retry']) {}
+  prepare(input: In, index: number): Record {
     if (!input.externalId) throw new RuleViolation('REQUIRED', 'externalId must not be empty', 'externalId');
-    return input.externalId;
+    if (input.value === 13) throw new RuleViolation('UNLUCKY', 'value must not be 13', 'value');
+    return { index, key: input.externalId, input };
   }
-  async lookup(inputs: readonly In[]): Promise<Set<number>> {
+  async lookup(records: readonly Record[]): Promise<Set<number>> {
     this.lookups++;
-    return new Set(inputs.map((i) => i.value));
+    return new Set(records.map((r) => r.input.value));
   }
-  check(input: In, index: number): Checked & { input: In } {
-    if (input.value < 0) throw new RuleViolation('NEGATIVE', 'value must not be negative', 'value');
-    return { index, input };
+  check(record: Record): Record {
+    if (record.input.value < 0) throw new RuleViolation('NEGATIVE', 'value must not be negative', 'value');
+    return record;
   }
-  lockKeys(records: readonly (Checked & { input: In })[]): string[] {
+  lockKeys(records: readonly Record[]): string[] {
     return records.map(() => 'test:doubler');
   }
-  async judge(tx: Prisma.TransactionClient, records: (Checked & { input: In })[]) {
+  async judge(tx: Prisma.TransactionClient, records: Record[]) {
     this.judged++;
     await tx.$queryRaw`SELECT 1`; // it runs in the transaction
     if (this.failures-- > 0) throw new Error('concurrent change');
     const rejected = new Map(records.filter((r) => r.input.value > 100).map((r) => [r.index, new RuleViolation('TOO_BIG', 'value over 100', 'value')]));
     return { accepted: records.filter((r) => !rejected.has(r.index)), rejected };
   }
-  async write(_tx: Prisma.TransactionClient, accepted: (Checked & { input: In })[]) {
+  async write(_tx: Prisma.TransactionClient, accepted: Record[]) {
     return new Map<number, Written<Item>>(
       accepted.map((r) => [r.index, { status: r.input.value === 7 ? RecordStatus.UNCHANGED : RecordStatus.CREATED, item: { externalId: r.input.externalId, doubled: r.input.value * 2 } }]),
     );
@@ -72,6 +75,8 @@ test('each record gets one outcome by index: rejections from identity, check and
     { externalId: 'b', value: -1 },
     { externalId: 'c', value: 101 },
     { externalId: 'd', value: 7 },
+    { externalId: 'e', value: 13 },
+    { externalId: 'e', value: 14 }, // a corrected copy of a record rejected on its own fields is stored
   ];
   const payload = await runBatch(db.prisma, writer, inputs, 'item', options);
   expect(payload.results.map((r) => [r.index, r.externalId, r.status, r.error?.code ?? null, r.error?.field ?? null, r.item?.doubled ?? null])).toEqual([
@@ -81,13 +86,15 @@ test('each record gets one outcome by index: rejections from identity, check and
     [3, 'b', 'REJECTED', 'NEGATIVE', 'value', null],
     [4, 'c', 'REJECTED', 'TOO_BIG', 'value', null],
     [5, 'd', 'UNCHANGED', null, null, 14],
+    [6, 'e', 'REJECTED', 'UNLUCKY', 'value', null],
+    [7, 'e', 'CREATED', null, null, 28],
   ]);
-  expect(payload).toMatchObject({ accepted: 2, rejected: 4, created: 1, updated: 0, unchanged: 1 });
+  expect(payload).toMatchObject({ accepted: 3, rejected: 5, created: 2, updated: 0, unchanged: 1 });
   expect(writer.lookups).toBe(1); // one lookup for the whole batch
 });
 
 test('a retryable failure judges and writes again; any other failure, or too many, is the caller\'s to see', async () => {
-  const retrying = new Doubler({ attempts: 3, when: (e) => (e as Error).message === 'concurrent change' });
+  const retrying = new Doubler({ attempts: 3, when: (e: unknown) => (e as Error).message === 'concurrent change' });
   retrying.failures = 2;
   expect((await runBatch(db.prisma, retrying, [{ externalId: 'a', value: 1 }], 'item', options)).created).toBe(1);
   expect(retrying.judged).toBe(3);
@@ -100,10 +107,15 @@ test('a retryable failure judges and writes again; any other failure, or too man
   await expect(runBatch(db.prisma, plain, [{ externalId: 'a', value: 1 }], 'item', options)).rejects.toThrow('concurrent change');
 });
 
-test('a record the writer gives no outcome is a bug, never silently dropped', async () => {
+test('a record the writer gives no outcome is a bug, never silently dropped: the transaction rolls back', async () => {
   const forgetful = new Doubler();
-  forgetful.write = async () => new Map();
+  forgetful.write = async (tx) => {
+    await tx.$executeRaw`CREATE TABLE batch_probe (id int)`;
+    return new Map();
+  };
   await expect(runBatch(db.prisma, forgetful, [{ externalId: 'a', value: 1 }], 'item', options)).rejects.toThrow('Batch record 0 got no outcome');
+  const [{ exists }] = await db.prisma.$queryRaw<{ exists: boolean }[]>`SELECT to_regclass('batch_probe') IS NOT NULL AS exists`;
+  expect(exists).toBe(false);
 });
 
 test(`more than ${MAX_BATCH_SIZE} records is BAD_USER_INPUT on input, before anything is read`, async () => {

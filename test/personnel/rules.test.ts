@@ -4,7 +4,7 @@ import 'reflect-metadata';
 import { RuleViolation } from '../../src/common/batch';
 import { recordKey } from '../../src/common/record-key';
 import type { PersonnelFlowInput } from '../../src/modules/personnel/personnel-flow.input';
-import { checkFlow, hashRecord, judgeFlows, maskIdNumber, stateOfStored, type Candidate, type EndRef, type StoredFlows } from '../../src/modules/personnel/personnel-flow.rules';
+import { checkFlow, hashRecord, judgeFlows, maskIdNumber, prepareFlow, stateOfStored, type Candidate, type EndRef, type StoredFlows } from '../../src/modules/personnel/personnel-flow.rules';
 
 const G = 'YGT-1';
 const refs = new Map<string, EndRef>([
@@ -43,7 +43,7 @@ const violation = (run: () => unknown) => {
   }
   return undefined;
 };
-const check = (input: PersonnelFlowInput, index = 0) => checkFlow(input, index, refs, writesFor);
+const check = (input: PersonnelFlowInput, index = 0) => checkFlow(prepareFlow(input, index), refs, writesFor);
 const none: StoredFlows = { flows: new Map(), staffOf: new Map(), staffGroups: new Map() };
 const judge = (inputs: PersonnelFlowInput[], stored = none) => {
   const result = judgeFlows(inputs.map((input, i) => check(input, i)), stored, writesFor);

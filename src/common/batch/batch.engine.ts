@@ -1,5 +1,6 @@
-// The skeleton every record… batch mutation runs: check each record on its own, then, in one
-// transaction, judge the survivors against the stored rows and write the accepted ones. Bad records
+// The skeleton every record… batch mutation runs: check each record on its own (first alone, then
+// with what the batch looked up), then, in one transaction, judge the survivors against the stored
+// rows and write the accepted ones. Bad records
 // are rejected one by one and never stop the good ones; a record is reported accepted only once the
 // transaction has committed, and every record gets exactly one outcome.
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
@@ -12,6 +13,11 @@ export interface Checked {
   index: number;
 }
 
+/** A record that passed the checks it can pass alone, with its identity: (source, externalId). */
+export interface Prepared extends Checked {
+  key: string;
+}
+
 export interface Judgement<Accepted extends Checked> {
   accepted: Accepted[];
   rejected: Map<number, RuleViolation>;
@@ -22,13 +28,17 @@ export interface Written<Item> {
   item: Item;
 }
 
-export interface BatchWriter<Input, Lookups, C extends Checked, Accepted extends Checked, Item> {
-  /** The record's identity, (source, externalId), after checking those two fields; the batch rejects repeats. */
-  keyOf(input: Input): string;
+export interface BatchWriter<Input, P extends Prepared, Lookups, C extends Checked, Accepted extends Checked, Item> {
+  /**
+   * The rules a record can be judged on alone, its form; throws RuleViolation. A record that passes
+   * them claims its key: a later record of the batch with the same key is a DUPLICATE_IN_BATCH (a
+   * rejected record claims nothing, so a corrected copy after it is stored).
+   */
+  prepare(input: Input, index: number): P;
   /** Lookups the checks need for the whole batch (one statement each), read before the transaction. */
-  lookup(inputs: readonly Input[]): Promise<Lookups>;
-  /** The rules a record can be judged on alone (and the lookups); throws RuleViolation. */
-  check(input: Input, index: number, lookups: Lookups): C;
+  lookup(records: readonly P[]): Promise<Lookups>;
+  /** The rules that need the lookups (the institutions a record names, say); throws RuleViolation. */
+  check(record: P, lookups: Lookups): C;
   /** Advisory locks taken first in the transaction, so that two batches cannot both pass the judgement. */
   lockKeys?(records: readonly C[]): string[];
   /** The rules that need stored rows; runs in the transaction. */
@@ -44,9 +54,9 @@ export interface BatchOptions {
   transaction: { maxWait: number; timeout: number };
 }
 
-export async function runBatch<Input extends { externalId: string }, Lookups, C extends Checked, Accepted extends Checked, Item, F extends string>(
+export async function runBatch<Input extends { externalId: string }, P extends Prepared, Lookups, C extends Checked, Accepted extends Checked, Item, F extends string>(
   prisma: PrismaClient,
-  writer: BatchWriter<Input, Lookups, C, Accepted, Item>,
+  writer: BatchWriter<Input, P, Lookups, C, Accepted, Item>,
   inputs: readonly Input[],
   itemField: F,
   options: BatchOptions,
@@ -65,21 +75,21 @@ export async function runBatch<Input extends { externalId: string }, Lookups, C 
   };
 
   const firstIndex = new Map<string, number>();
-  const identified: { index: number; input: Input }[] = [];
+  const prepared: P[] = [];
   inputs.forEach((input, index) =>
     onViolation(index, () => {
-      const key = writer.keyOf(input);
-      const first = firstIndex.get(key);
+      const record = writer.prepare(input, index);
+      const first = firstIndex.get(record.key);
       if (first !== undefined) {
         throw new RuleViolation('DUPLICATE_IN_BATCH', `externalId ${input.externalId} appears earlier in this batch (record ${first})`, 'externalId');
       }
-      firstIndex.set(key, index);
-      identified.push({ index, input });
+      firstIndex.set(record.key, index);
+      prepared.push(record);
     }),
   );
-  const lookups = await writer.lookup(identified.map((r) => r.input));
+  const lookups = await writer.lookup(prepared);
   const checked: C[] = [];
-  for (const { index, input } of identified) onViolation(index, () => checked.push(writer.check(input, index, lookups)));
+  for (const record of prepared) onViolation(record.index, () => checked.push(writer.check(record, lookups)));
 
   let written = new Map<number, Written<Item>>();
   const attempts = writer.retry?.attempts ?? 1;
@@ -92,7 +102,11 @@ export async function runBatch<Input extends { externalId: string }, Lookups, C 
         }
         const judgement = await writer.judge(tx, checked);
         judgement.rejected.forEach((violation, index) => judged.set(index, violation));
-        return writer.write(tx, judgement.accepted);
+        const outcomes = await writer.write(tx, judgement.accepted);
+        // Before the commit: an accepted record without an outcome is a bug, and nothing of it is stored.
+        const missing = judgement.accepted.find((r) => !outcomes.has(r.index));
+        if (missing || outcomes.size !== judgement.accepted.length) throw new Error(`Batch record ${missing?.index ?? '?'} got no outcome`);
+        return outcomes;
       }, options.transaction);
       judged.forEach((violation, index) => rejected.set(index, violation));
       break;
@@ -104,7 +118,7 @@ export async function runBatch<Input extends { externalId: string }, Lookups, C 
   const results = inputs.map((input, index): RecordResult<Item, F> => {
     const violation = rejected.get(index);
     const outcome = written.get(index);
-    if (!violation && !outcome) throw new Error(`Batch record ${index} got no outcome`); // a bug, never a client's mistake
+    if (!violation && !outcome) throw new Error(`Batch record ${index} got no outcome`); // a bug (the writer checked, the engine lost it)
     return {
       index,
       externalId: input.externalId,

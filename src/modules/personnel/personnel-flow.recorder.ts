@@ -8,7 +8,7 @@ import { groupBy } from '../../common/collections';
 import { recordKey } from '../../common/record-key';
 import type { StructureService } from '../structure';
 import type { PersonnelFlowInput } from './personnel-flow.input';
-import { checkFlow, flowKey, hashRecord, judgeFlows, maskIdNumber, stateOfStored, type Candidate, type EndRef } from './personnel-flow.rules';
+import { checkFlow, hashRecord, judgeFlows, maskIdNumber, prepareFlow, stateOfStored, type Candidate, type EndRef, type PreparedFlow } from './personnel-flow.rules';
 import type { PersonnelFlow } from './personnel-flow.type';
 
 type StoredFlowRow = { id: number; contentHash: string; staffId: number };
@@ -22,7 +22,7 @@ interface AcceptedFlow extends Candidate {
 
 export type RecordFlowsPayload = BatchPayload<PersonnelFlow, 'flow'>;
 
-export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Map<string, EndRef>, Candidate, AcceptedFlow, PersonnelFlow> {
+export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, PreparedFlow, Map<string, EndRef>, Candidate, AcceptedFlow, PersonnelFlow> {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly access: Access,
@@ -33,14 +33,14 @@ export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Ma
     return runBatch(this.prisma, this, inputs, 'flow', { transaction: { maxWait: 30_000, timeout: 120_000 } });
   }
 
-  keyOf = flowKey;
+  prepare = prepareFlow;
 
-  lookup(inputs: readonly PersonnelFlowInput[]): Promise<Map<string, EndRef>> {
-    return this.structure.lookupForWrite(inputs.flatMap((i) => [i.fromCode, i.toCode, i.staff.homeCode]));
+  lookup(records: readonly PreparedFlow[]): Promise<Map<string, EndRef>> {
+    return this.structure.lookupForWrite(records.flatMap(({ input: i }) => [i.fromCode, i.toCode, i.staff.homeCode]));
   }
 
-  check(input: PersonnelFlowInput, index: number, refs: Map<string, EndRef>): Candidate {
-    return checkFlow(input, index, refs, (groupCode) => this.access.writesForGroup(groupCode));
+  check(record: PreparedFlow, refs: Map<string, EndRef>): Candidate {
+    return checkFlow(record, refs, (groupCode) => this.access.writesForGroup(groupCode));
   }
 
   /** Batches of one source are serialised, so two of them cannot both pass the overlap check. */

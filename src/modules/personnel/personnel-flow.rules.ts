@@ -68,21 +68,27 @@ function text(value: string, field: string): void {
   if (value.length > MAX_TEXT_LENGTH) throw new RuleViolation('TOO_LONG', `${field} may hold at most ${MAX_TEXT_LENGTH} characters`, field);
 }
 
-/** The record's identity, after checking the two fields it is made of. */
-export function flowKey(input: PersonnelFlowInput): string {
-  text(input.source, 'source');
-  text(input.externalId, 'externalId');
-  return recordKey(input.source, input.externalId);
+/** A record that passed the checks of its own fields; it claims its (source, externalId) in the batch. */
+export interface PreparedFlow {
+  index: number;
+  key: string;
+  input: PersonnelFlowInput;
 }
 
-/** The rules a record can be judged on alone, given the institutions it names and the group the token writes for. */
-export function checkFlow(input: PersonnelFlowInput, index: number, refs: Map<string, EndRef>, writesForGroup: (groupCode: string) => boolean): Candidate {
-  const key = flowKey(input);
+/** The checks of a record's own fields, before its identity counts in the batch. */
+export function prepareFlow(input: PersonnelFlowInput, index: number): PreparedFlow {
+  text(input.source, 'source');
+  text(input.externalId, 'externalId');
   text(input.staff.externalId, 'staff.externalId');
   text(input.staff.name, 'staff.name');
   if (input.staff.phone !== undefined && input.staff.phone !== null && !/^[0-9+\-() ]{3,32}$/.test(input.staff.phone)) {
     throw new RuleViolation('INVALID_PHONE', 'staff.phone must be a phone number', 'staff.phone');
   }
+  return { index, key: recordKey(input.source, input.externalId), input };
+}
+
+/** The rules that need the institutions a record names and the group the token writes for. */
+export function checkFlow({ index, key, input }: PreparedFlow, refs: Map<string, EndRef>, writesForGroup: (groupCode: string) => boolean): Candidate {
   const institution = (code: string, field: string): EndRef => {
     const ref = refs.get(code);
     if (!ref) throw new RuleViolation('UNKNOWN_INSTITUTION', `No institution has the code "${code}"`, field);

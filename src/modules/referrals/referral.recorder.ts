@@ -11,12 +11,17 @@ import type { InstitutionRef, StructureService } from '../structure';
 import type { RecordReferralInput } from './referral.input';
 import type { ReferralCountersHub } from './referral.live';
 import { columnsOf, timesOf, toReferral, type ReferralRow } from './referral.rows';
-import { checkTime, contentHash, historyOf, identityOf, mergeHistories, prepareReferral, statusOf, timesOfHistory, type PreparedReferral, type Transition } from './referral.rules';
+import { checkTime, contentHash, historyOf, mergeHistories, prepareReferral, statusOf, timesOfHistory, type PreparedReferral, type Transition } from './referral.rules';
 import type { Referral } from './referral.type';
 import { checkEnds, isUniqueViolation, WRITE_RETRIES } from './referral.writer';
 
-interface CheckedReferral extends PreparedReferral {
+/** A record whose own fields passed, normalised, with its history's times. */
+interface PreparedRecord extends PreparedReferral {
   index: number;
+  key: string;
+}
+
+interface CheckedReferral extends PreparedRecord {
   groupCode: string;
   direction: Direction;
 }
@@ -32,7 +37,7 @@ class ConcurrentChange extends Error {}
 
 export type RecordReferralsResult = BatchPayload<Referral, 'referral'>;
 
-export class ReferralRecorder implements BatchWriter<RecordReferralInput, Map<string, InstitutionRef>, CheckedReferral, Plan, Referral> {
+export class ReferralRecorder implements BatchWriter<RecordReferralInput, PreparedRecord, Map<string, InstitutionRef>, CheckedReferral, Plan, Referral> {
   private now = new Date();
 
   constructor(
@@ -52,20 +57,20 @@ export class ReferralRecorder implements BatchWriter<RecordReferralInput, Map<st
 
   readonly retry = { attempts: WRITE_RETRIES, when: (error: unknown) => isUniqueViolation(error) || error instanceof ConcurrentChange };
 
-  keyOf(record: RecordReferralInput): string {
-    const { source, externalId } = identityOf(record);
-    return recordKey(source, externalId);
-  }
-
-  lookup(records: readonly RecordReferralInput[]): Promise<Map<string, InstitutionRef>> {
-    return this.structure.lookupForWrite(records.flatMap((r) => [r.fromCode, r.toCode]));
-  }
-
-  check(record: RecordReferralInput, index: number, refs: Map<string, InstitutionRef>): CheckedReferral {
+  /** Times first, then the history, then the referral's own fields (as createReferral checks them). */
+  prepare(record: RecordReferralInput, index: number): PreparedRecord {
     const requestedAt = checkTime(record.requestedAt, 'requestedAt', this.now);
     const history: Transition[] = (record.history ?? []).map((s) => ({ status: s.status, at: s.at }));
     const prepared = prepareReferral(record, timesOfHistory(requestedAt, history, 'history', this.now));
-    return { index, ...prepared, ...checkEnds(this.access, prepared.content, refs) };
+    return { index, key: recordKey(prepared.source, prepared.externalId), ...prepared };
+  }
+
+  lookup(records: readonly PreparedRecord[]): Promise<Map<string, InstitutionRef>> {
+    return this.structure.lookupForWrite(records.flatMap((r) => [r.content.fromCode, r.content.toCode]));
+  }
+
+  check(record: PreparedRecord, refs: Map<string, InstitutionRef>): CheckedReferral {
+    return { ...record, ...checkEnds(this.access, record.content, refs) };
   }
 
   /** Against the stored referrals with the same keys (one statement): create, update, or nothing to do. */
