@@ -56,6 +56,8 @@ export function toWhere(condition: Condition): Record<string, unknown> {
 
 /** The same condition as SQL over `alias` (a table alias of the query it goes into). */
 export function toSql(condition: Condition, alias: string): Prisma.Sql {
+  // Names go into the SQL as text: only code constants reach here, and they must look like names.
+  if (!/^[a-z_][a-z0-9_]*$/.test(alias)) throw new Error(`Not a table alias: ${alias}`);
   const column = (field: string) => Prisma.raw(`${alias}.${columnOf(field)}`);
   switch (condition.kind) {
     case 'always':
@@ -71,7 +73,7 @@ export function toSql(condition: Condition, alias: string): Prisma.Sql {
     case 'allOf':
       return condition.parts.length ? Prisma.sql`(${Prisma.join(condition.parts.map((p) => toSql(p, alias)), ' AND ')})` : Prisma.sql`TRUE`;
     case 'related': {
-      const inner = `${alias}_${condition.relation}`;
+      const inner = `${alias}_${columnOf(condition.relation)}`;
       if (!/^[a-z_][a-z0-9_]*$/.test(condition.table)) throw new Error(`Not a table name: ${condition.table}`);
       return Prisma.sql`${column(condition.local)} IN (SELECT ${Prisma.raw(`${inner}.${columnOf(condition.remote)}`)} FROM ${Prisma.raw(
         `${condition.table} ${inner}`,

@@ -23,6 +23,8 @@ export type TimeZoneSource = (groupCodes: readonly string[]) => Promise<Map<stri
 /** Today per group, for one request: the zones asked for in one tick are read in one statement, once. */
 export class GroupClock {
   private readonly zones: DataLoader<string, string>;
+  /** One "today" per request and column, so that a response straddling midnight uses one day. */
+  private readonly todays = new Map<string, Promise<Prisma.Sql>>();
 
   constructor(
     timeZones: TimeZoneSource,
@@ -48,7 +50,13 @@ export class GroupClock {
    * Today in the group of each row, as an SQL date over `groupColumn` (e.g. `f.group_code`): a
    * constant when every group the request reads shares one day, else a CASE over them.
    */
-  async todaySql(groupColumn: string): Promise<Prisma.Sql> {
+  todaySql(groupColumn: string): Promise<Prisma.Sql> {
+    let today = this.todays.get(groupColumn);
+    if (!today) this.todays.set(groupColumn, (today = this.computeTodaySql(groupColumn)));
+    return today;
+  }
+
+  private async computeTodaySql(groupColumn: string): Promise<Prisma.Sql> {
     const codes = await this.groupCodes();
     const zones = await Promise.all(codes.map((code) => this.timeZone(code)));
     const now = this.now();

@@ -28,7 +28,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   let statements = 0;
   const log = [{ emit: 'event', level: 'query' }] as const;
   if (options.databaseUrl) {
-    const adapter = new PrismaPg({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // Sessions in UTC: timestamp columns hold UTC wall-clock time, whatever zone the server was set up in.
+    const adapter = new PrismaPg({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, options: '-c TimeZone=UTC' });
     const prisma = new PrismaClient({ adapter, log: [...log] });
     prisma.$on('query', () => void statements++);
     return {

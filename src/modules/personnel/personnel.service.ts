@@ -97,7 +97,7 @@ export class PersonnelService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly access: Access,
-    structure: StructureService,
+    private readonly structure: StructureService,
   ) {
     this.clock = new GroupClock((codes) => structure.timeZones(codes), () => access.readableGroupCodes());
     this.staffById = new DataLoader(async (ids) => {
@@ -333,15 +333,22 @@ export class PersonnelService {
     return new Map(codes.map((code, i) => [code, summaries[i]]));
   }
 
-  /** Members at either end of a flow overlapping the period that was written after the instant. */
+  /**
+   * Members whose figures for the period may have changed since the instant: the ends of flows
+   * created since then that overlap the period, and, since an update may have moved a flow's ends or
+   * dates and the earlier ones are not kept, every institution of a group with a flow updated since
+   * then (more than changed, never less).
+   */
   async changedSince(instant: Date, period: Period): Promise<string[]> {
     const scope = await this.flowScope();
-    const rows = await this.prisma.$queryRaw<{ code: string }[]>`
+    const created = await this.prisma.$queryRaw<{ code: string }[]>`
       SELECT DISTINCT e.code
       FROM personnel_flow f CROSS JOIN LATERAL (VALUES (f.to_code), (f.from_code)) AS e(code)
-      WHERE f.updated_at > ${instant} AND ${scope.sql('f')} AND ${overlaps(period.from, period.to)}
-      ORDER BY e.code`;
-    return rows.map((row) => row.code);
+      WHERE f.created_at > ${instant} AND ${scope.sql('f')} AND ${overlaps(period.from, period.to)}`;
+    const updated = await this.prisma.$queryRaw<{ group_code: string }[]>`
+      SELECT DISTINCT f.group_code FROM personnel_flow f WHERE f.updated_at > ${instant} AND f.created_at <= ${instant} AND ${scope.sql('f')}`;
+    const moved = await this.structure.institutionCodesOfGroups(updated.map((row) => row.group_code));
+    return [...new Set([...created.map((row) => row.code), ...moved])].sort();
   }
 
   private async loadPartners(flows: readonly PersonnelFlow[]): Promise<(PersonnelFlow | null)[]> {

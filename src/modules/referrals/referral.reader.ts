@@ -122,14 +122,22 @@ export class ReferralReader {
     return new Map(codes.map((code, i) => [code, summaries[i]]));
   }
 
-  /** Members at either end of a referral requested in the period and written after the instant (any status). */
+  /**
+   * Members whose figures for the period may have changed since the instant: the ends of referrals
+   * created since then and requested in the period, and, since an update may have moved a referral's
+   * ends or day and the earlier ones are not kept, every institution of a group with a referral
+   * updated since then (more than changed, never less).
+   */
   async changedSince(instant: Date, period: Period): Promise<string[]> {
-    const rows = await this.prisma.$queryRaw<{ code: string }[]>`
+    const scope = await this.referralScope();
+    const created = await this.prisma.$queryRaw<{ code: string }[]>`
       SELECT DISTINCT e.code
       FROM referral r ${await this.localDays()} CROSS JOIN LATERAL (VALUES (r.from_code), (r.to_code)) AS e(code)
-      WHERE r.updated_at > ${instant} AND ${(await this.referralScope()).sql('r')} AND ${requestedIn(period)}
-      ORDER BY e.code`;
-    return rows.map((row) => row.code);
+      WHERE r.created_at > ${instant} AND ${scope.sql('r')} AND ${requestedIn(period)}`;
+    const updated = await this.prisma.$queryRaw<{ group_code: string }[]>`
+      SELECT DISTINCT r.group_code FROM referral r WHERE r.updated_at > ${instant} AND r.created_at <= ${instant} AND ${scope.sql('r')}`;
+    const moved = await this.structure.institutionCodesOfGroups(updated.map((row) => row.group_code));
+    return [...new Set([...created.map((row) => row.code), ...moved])].sort();
   }
 
   private async loadMemberSummaries(keys: readonly { code: string; period: Period }[]): Promise<ReferralMemberSummary[]> {

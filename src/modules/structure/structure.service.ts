@@ -121,7 +121,10 @@ export class StructureService {
    * a group the caller reads, also outside its institution scope. NOT_FOUND otherwise.
    */
   async requireEndOfRecord(code: string, field: string): Promise<Institution> {
-    return (await this.ends.load(code)) ?? Promise.reject(notFound('Institution', code, field));
+    // Only an institution token reads less than whole groups; for the others the ends are among the
+    // institutions it reads anyway, and share their lookups.
+    const loader = this.access.ownInstitution === undefined ? this.institutions : this.ends;
+    return (await loader.load(code)) ?? Promise.reject(notFound('Institution', code, field));
   }
 
   /**
@@ -137,10 +140,24 @@ export class StructureService {
     return new Map(rows.map((row) => [row.code, row]));
   }
 
-  /** Time zones of groups by code (days and periods turn at local midnight). */
+  /** Every institution (member or partner) of these groups that the caller reads, by code. */
+  async institutionCodesOfGroups(groupCodes: readonly string[]): Promise<string[]> {
+    if (!groupCodes.length) return [];
+    const rows = await this.prisma.institution.findMany({
+      where: { AND: [{ groupCode: { in: [...groupCodes] } }, this.access.institutions().where] },
+      select: { code: true },
+      orderBy: { code: 'asc' },
+    });
+    return rows.map((row) => row.code);
+  }
+
+  /**
+   * Time zones of groups the caller reads, by code (days and periods turn at local midnight); through
+   * the groups' lookup, so a group already loaded in the operation costs nothing more.
+   */
   async timeZones(groupCodes: readonly string[]): Promise<Map<string, string>> {
-    const rows = await this.prisma.countyGroup.findMany({ where: { code: { in: [...groupCodes] } }, select: { code: true, timeZone: true } });
-    return new Map(rows.map((row) => [row.code, row.timeZone]));
+    const groups = await Promise.all(groupCodes.map((code) => this.groups.load(code)));
+    return new Map(groups.flatMap((g) => (g ? [[g.code, g.timeZone] as const] : [])));
   }
 
   memberCounts(groupCode: string): Promise<MemberCount[]> {
