@@ -1,5 +1,6 @@
 // The committed SDL and the contract operations: drift between code and schema/schema.graphql fails
 // here, as does an edited copy of a contract file or a contract operation the schema cannot run.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildSchema, parse, validate } from 'graphql';
@@ -25,16 +26,30 @@ test('the contract operations of every module validate against the schema', () =
   }
 });
 
-// CI always has ../shared beside the clone: a missing folder fails rather than skipping the check.
+// The copies in schema/operations/ must be the contract verbatim. Beside the shared folder (CI always
+// has ../shared next to the clone) they are compared with it, and so is schema/operations/SHA256SUMS;
+// in a clone without it (an outside contributor's) they are checked against SHA256SUMS. Either way an
+// edited copy fails.
 const sharedContract = path.resolve(root, '../shared/contract');
+const operationsDir = path.join(root, 'schema/operations');
+const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+const manifest = () =>
+  fs
+    .readFileSync(path.join(operationsDir, 'SHA256SUMS'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => line.split(/\s+/))
+    .map(([hash, name]) => ({ hash, name }));
+
 test('schema/operations holds the contract files verbatim', () => {
-  if (!fs.existsSync(sharedContract)) {
-    throw new Error(`The shared contract folder is missing: looked for ${sharedContract} (../shared/contract beside the clone)`);
-  }
-  const names = fs.readdirSync(sharedContract).filter((f) => f.endsWith('.graphql'));
-  expect(names.length).toBeGreaterThan(0);
+  const listed = manifest();
+  expect(listed.length).toBeGreaterThan(0);
+  for (const { hash, name } of listed) expect([name, fs.existsSync(path.join(operationsDir, name)) && sha256(path.join(operationsDir, name))]).toEqual([name, hash]);
+  if (!fs.existsSync(sharedContract)) return; // checked against the manifest above
+  const names = fs.readdirSync(sharedContract).filter((f) => f.endsWith('.graphql')).sort();
+  expect(listed.map((l) => l.name).sort()).toEqual(names);
   for (const name of names) {
-    const copy = path.join(root, 'schema/operations', name);
+    const copy = path.join(operationsDir, name);
     expect([name, fs.existsSync(copy) && fs.readFileSync(copy, 'utf8')]).toEqual([name, fs.readFileSync(path.join(sharedContract, name), 'utf8')]);
   }
 });
