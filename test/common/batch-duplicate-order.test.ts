@@ -1,4 +1,4 @@
-// Review finding: the batch engine (src/common/batch/batch.engine.ts) rejects DUPLICATE_IN_BATCH
+// (Found in review) the batch engine (src/common/batch/batch.engine.ts) rejects DUPLICATE_IN_BATCH
 // before a record's own checks. Before the refactor (89174fe) a record that failed its own checks
 // did not claim its (source, externalId), so a corrected copy later in the same batch was stored;
 // now the corrected copy is REJECTED as DUPLICATE_IN_BATCH and nothing is stored. The order of the

@@ -1,4 +1,4 @@
-// Review finding: personnel memberFigures().changedSince compares personnel_flow.updated_at, a
+// (Found in review) personnel memberFigures().changedSince compares personnel_flow.updated_at, a
 // TIMESTAMP without time zone, with the instant. Created flows get updated_at from Prisma (UTC wall
 // clock); updated flows get `updated_at = now()` from the raw UPDATE in personnel-flow.recorder.ts,
 // i.e. the wall clock of the session's TimeZone. On a server whose TimeZone is not UTC (initdb takes

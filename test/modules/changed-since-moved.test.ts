@@ -1,4 +1,4 @@
-// Review finding: memberFigures().changedSince (referral.reader.ts, personnel.service.ts) names only
+// (Found in review) memberFigures().changedSince (referral.reader.ts, personnel.service.ts) names only
 // the members at the ends a record has *now*, in the period it lies in *now*. A write that moves a
 // record away from a member (another end, or out of the period) changes that member's figures for
 // the period, but changedSince does not name it, so a pull built on it keeps the stale figures.

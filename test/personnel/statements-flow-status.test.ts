@@ -1,4 +1,4 @@
-// Review finding: PersonnelFlow.status now reads the group's time zone through a GroupClock of its
+// (Found in review) PersonnelFlow.status now reads the group's time zone through a GroupClock of its
 // own (personnel.service.ts status → clock.today), one more SQL statement than 89174fe, which took
 // it from the group row the operation had already loaded. The requirement was equal statement counts.
 import { startTestGateway, type TestGateway } from '../support/gateway';

@@ -1,9 +1,9 @@
-// Review finding: a referral's ends now come from a DataLoader of their own (StructureService.ends,
+// (Found in review) a referral's ends now come from a DataLoader of their own (StructureService.ends,
 // requireEndOfRecord), apart from the one behind every other institution lookup. An operation that
 // reads an end and then an institution already read as an end (its parent, say) pays one more SQL
 // statement than 89174fe, where both went through the same loader for COUNTY/PROVINCE/SOURCE_SYSTEM.
 import { startTestGateway, type TestGateway } from '../support/gateway';
-import { RecordReferralsDocument } from '../referrals/operations';
+import { RecordReferralsDocument } from './operations';
 
 const HK = 'YGT-610902-HK';
 const LEAD = '610902-HK-L01';
