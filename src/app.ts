@@ -47,6 +47,10 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  // Node's default (5 s) is below the idle timeout of common proxies and load balancers, which then
+  // reuse a connection the gateway is closing and get ECONNRESET. Idle connections are still closed
+  // at once on stop() (the drain plugin), and headersTimeout does not apply to them (Node >= 18).
+  httpServer.keepAliveTimeout = config.keepAliveTimeoutMs;
   const subscriptions = attachSubscriptions({
     httpServer,
     path: GRAPHQL_PATH,

@@ -19,6 +19,18 @@ export interface GatewayConfig {
   maxQueryComplexity: number;
   maxBodyBytes: number;
   shutdownTimeoutMs: number;
+  /**
+   * How long an idle keep-alive connection stays open. Above the idle timeout of any proxy or load
+   * balancer in front (60 s is common), so that the proxy, not the gateway, closes it: otherwise a
+   * request it sends just as the gateway closes is reset (a 502 at the proxy).
+   */
+  keepAliveTimeoutMs: number;
+  /**
+   * Connections the kernel may queue for the gateway to accept (capped by net.core.somaxconn). Past
+   * it, while the event loop is busy, new connections are dropped and retried seconds later, and
+   * some half-open ones are reset.
+   */
+  listenBacklog: number;
   /** Print the demo tokens at start (embedded default only, never in production). */
   printDemoTokens: boolean;
   redisUrl?: string;
@@ -53,6 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxQueryComplexity: int(env, 'MAX_QUERY_COMPLEXITY', 5000),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
+    keepAliveTimeoutMs: int(env, 'KEEP_ALIVE_TIMEOUT_MS', 65_000),
+    listenBacklog: int(env, 'LISTEN_BACKLOG', 4096),
     printDemoTokens: !production && !env.DATABASE_URL,
     redisUrl: env.REDIS_URL || undefined,
     ...overrides,

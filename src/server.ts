@@ -80,7 +80,8 @@ export async function startGateway(config: GatewayConfig, log: (line: string) =>
 async function listen(httpServer: Server, config: GatewayConfig): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => resolve());
+    // A long accept queue: a burst of connections while the event loop is busy waits instead of being reset.
+    httpServer.listen(config.port, config.host, config.listenBacklog, () => resolve());
   });
   return (httpServer.address() as AddressInfo).port;
 }
