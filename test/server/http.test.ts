@@ -166,7 +166,7 @@ describe('connections', () => {
   });
 });
 
-/** Sends GET /healthz on a raw socket and resolves with the whole response, or rejects if the connection ends first. */
+/** Sends GET /healthz on a raw socket and resolves with the whole response; rejects if the connection is or gets closed first. */
 function exchange(socket: net.Socket): Promise<string> {
   return new Promise((resolve, reject) => {
     let response = '';
@@ -182,7 +182,11 @@ function exchange(socket: net.Socket): Promise<string> {
       socket.off('data', onData).off('end', onEnd).off('close', onEnd).off('error', onError);
       settle();
     };
+    if (socket.destroyed || socket.readableEnded) {
+      reject(new Error('the gateway closed the connection while it was idle'));
+      return;
+    }
     socket.on('data', onData).on('end', onEnd).on('close', onEnd).on('error', onError);
-    socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', (error) => error && onError(error));
   });
 }
