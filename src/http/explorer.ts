@@ -5,6 +5,7 @@ export const EXPLORER_HTML = `<!doctype html>
 <head>
 <meta charset="utf-8">
 <title>县域医共体 GraphQL gateway</title>
+<link rel="icon" href="data:,">
 <style>
   body { font: 14px/1.4 system-ui, sans-serif; margin: 0; display: grid; grid-template-rows: auto 1fr; height: 100vh; }
   header { padding: 8px 12px; background: #0b5c4a; color: #fff; display: flex; gap: 8px; align-items: center; }
@@ -49,7 +50,7 @@ export const EXPLORER_HTML = `<!doctype html>
       headers: { 'content-type': 'application/json', authorization: 'Bearer ' + $('token').value.trim() },
       body: JSON.stringify({ query: $('query').value, variables }),
     });
-    $('result').textContent = 'HTTP ' + response.status + '\n' + JSON.stringify(await response.json(), null, 2);
+    $('result').textContent = 'HTTP ' + response.status + '\\n' + JSON.stringify(await response.json(), null, 2);
   }
   $('run').onclick = run;
   document.addEventListener('keydown', (e) => { if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') run(); });

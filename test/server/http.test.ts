@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import vm from 'node:vm';
 import { GroupOverviewDocument } from '../../src/generated/operations';
 import { print } from 'graphql';
 import { loadConfig } from '../../src/config';
@@ -42,6 +43,11 @@ describe('development gateway', () => {
     expect(html).toContain('<textarea id="query"');
     expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
     expect(html).not.toMatch(/@import|url\(/i);
+    // Its script compiles: the page is a template literal, where an escape like '\n' becomes a raw
+    // line break inside a string and the whole script fails in the browser.
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    expect(scripts).toHaveLength(1);
+    expect(() => new vm.Script(scripts[0])).not.toThrow();
   });
 
   test('GET queries work with a token and the CSRF-safe header', async () => {
