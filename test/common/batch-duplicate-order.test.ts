@@ -1,8 +1,7 @@
-// (Found in review) the batch engine (src/common/batch/batch.engine.ts) rejects DUPLICATE_IN_BATCH
-// before a record's own checks. Before the refactor (89174fe) a record that failed its own checks
-// did not claim its (source, externalId), so a corrected copy later in the same batch was stored;
-// now the corrected copy is REJECTED as DUPLICATE_IN_BATCH and nothing is stored. The order of the
-// other checks moved too (identity before times). Expected values below are 89174fe's answers.
+// A record rejected on its own fields claims no (source, externalId) in its batch, so a corrected copy
+// later in the same batch is stored, and the checks run in their old order (times before identity).
+// Expected values are those of 89174fe, before the batch engine (a review found the engine had
+// changed both).
 import { startTestGateway, type TestGateway } from '../support/gateway';
 import { RecordReferralsDocument } from '../referrals/operations';
 

@@ -1,7 +1,6 @@
-// (Found in review) memberFigures().changedSince (referral.reader.ts, personnel.service.ts) names only
-// the members at the ends a record has *now*, in the period it lies in *now*. A write that moves a
-// record away from a member (another end, or out of the period) changes that member's figures for
-// the period, but changedSince does not name it, so a pull built on it keeps the stale figures.
+// memberFigures().changedSince must name a member a write moved a record away from (another end, or
+// out of the period): that member's figures for the period changed, and a pull built on
+// changedSince would otherwise keep stale figures (found in review).
 import { issueToken, verifyToken } from '../../src/auth/token';
 import { createRequestContext } from '../../src/context';
 import { modules } from '../../src/modules';

@@ -1,9 +1,6 @@
-// (Found in review) personnel memberFigures().changedSince compares personnel_flow.updated_at, a
-// TIMESTAMP without time zone, with the instant. Created flows get updated_at from Prisma (UTC wall
-// clock); updated flows get `updated_at = now()` from the raw UPDATE in personnel-flow.recorder.ts,
-// i.e. the wall clock of the session's TimeZone. On a server whose TimeZone is not UTC (initdb takes
-// the OS zone: Asia/Shanghai on a Chinese host) updates are reported for hours after they happened,
-// and with a zone west of UTC they are never reported.
+// personnel_flow.updated_at is a TIMESTAMP without time zone compared with an instant: created and
+// updated flows must both be stamped in UTC whatever the server's TimeZone (initdb takes the OS zone,
+// Asia/Shanghai on a Chinese host), or updates are reported for hours, or never (found in review).
 import 'reflect-metadata';
 import { Client } from 'pg';
 import { createRequestContext } from '../../src/context';

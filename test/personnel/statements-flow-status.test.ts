@@ -1,6 +1,5 @@
-// (Found in review) PersonnelFlow.status now reads the group's time zone through a GroupClock of its
-// own (personnel.service.ts status → clock.today), one more SQL statement than 89174fe, which took
-// it from the group row the operation had already loaded. The requirement was equal statement counts.
+// PersonnelFlow.status reads the group's time zone from the group row the operation already loaded:
+// no more SQL statements than 89174fe (found in review).
 import { startTestGateway, type TestGateway } from '../support/gateway';
 
 let t: TestGateway;

@@ -1,7 +1,5 @@
-// (Found in review) a referral's ends now come from a DataLoader of their own (StructureService.ends,
-// requireEndOfRecord), apart from the one behind every other institution lookup. An operation that
-// reads an end and then an institution already read as an end (its parent, say) pays one more SQL
-// statement than 89174fe, where both went through the same loader for COUNTY/PROVINCE/SOURCE_SYSTEM.
+// A referral's ends share the lookups of every other institution read (for every token but an
+// institution's): reading an end's parent costs no more SQL statements than 89174fe (found in review).
 import { startTestGateway, type TestGateway } from '../support/gateway';
 import { RecordReferralsDocument } from './operations';
 

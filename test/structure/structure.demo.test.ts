@@ -1,7 +1,5 @@
 // Pure checks of the structure demo data against src/demo/seed-groups.json (no database).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
+import { SEED_GROUPS } from '../../src/demo/seed-figures';
 import {
   buildStructureDemo,
   DEMO_GROUP_CODES,
@@ -10,26 +8,8 @@ import {
   type StructureDemo,
 } from '../../src/modules/structure/structure.demo';
 
-interface SeedFigure {
-  what: string;
-  value: unknown;
-  reproduce: boolean;
-}
-interface SeedGroup {
-  article: string;
-  name: string;
-  region: Record<'province' | 'prefecture' | 'county', [string, string]>;
-  lead: string;
-  pilotSince?: string;
-  since?: string;
-  unifiedDimensions?: string[];
-  unifiedDimensionsCount?: number;
-  figures: SeedFigure[];
-}
-
-const seed = JSON.parse(readFileSync(join(__dirname, '../../src/demo/seed-groups.json'), 'utf8')) as {
-  groups: SeedGroup[];
-};
+// The seed file, typed once in src/demo/seed-figures.ts.
+const seed = { groups: SEED_GROUPS };
 const demo: StructureDemo = buildStructureDemo();
 
 // Expected group codes, keyed by source article (independent of the module's own table).

@@ -1,23 +1,10 @@
 // The figures of src/demo/seed-groups.json, read as the tests need them, so that assertions compare
 // the API with the source figures rather than with numbers copied into the tests.
-import seed from '../../src/demo/seed-groups.json';
+import { SEED_GROUPS, type SeedFigure, type SeedGroup } from '../../src/demo/seed-figures';
 
-export interface SeedFigure {
-  what: string;
-  value: unknown;
-  reproduce: boolean;
-}
+export type { SeedFigure, SeedGroup };
 
-export interface SeedGroup {
-  name: string;
-  lead: string;
-  region: { province: [string, string]; prefecture: [string, string]; county: [string, string] };
-  unifiedDimensions?: string[];
-  unifiedDimensionsCount?: number;
-  figures: SeedFigure[];
-}
-
-export const seedGroups = seed.groups as unknown as SeedGroup[];
+export const seedGroups = SEED_GROUPS;
 
 export function seedGroup(nameFragment: string): SeedGroup {
   const group = seedGroups.find((g) => g.name.includes(nameFragment));
