@@ -1,5 +1,7 @@
 // Reporting periods: both days inclusive, as calendar days of the group's time zone.
 import { ArgsType, Field, InputType } from 'type-graphql';
+import { isoDay } from './clock';
+import { groupBy } from './collections';
 import { badUserInput } from './errors';
 import { DateScalar } from './scalars';
 
@@ -37,4 +39,14 @@ export function checkPeriod(period: PeriodInput, field = 'period'): Period {
     throw badUserInput(`${field} may span at most ${MAX_PERIOD_DAYS} days`, field);
   }
   return { from: period.from, to: period.to };
+}
+
+/** A period as a stable string (a cache or grouping key). */
+export function periodKey(period: Period): string {
+  return `${isoDay(period.from)}..${isoDay(period.to)}`;
+}
+
+/** Keys grouped by their period, in first-seen order: a loader sends one statement per distinct period. */
+export function groupByPeriod<K extends { period: Period }>(keys: readonly K[]): { period: Period; items: K[] }[] {
+  return [...groupBy(keys, (k) => periodKey(k.period)).values()].map((items) => ({ period: items[0].period, items }));
 }

@@ -8,9 +8,9 @@ import type { Direction } from '../../common/direction';
 import { badUserInput, forbidden } from '../../common/errors';
 import { type Page, pageRequest, type PageRequest } from '../../common/pagination';
 import { GroupClock, isoDay } from '../../common/clock';
-import { groupBy, loadAll } from '../../common/collections';
+import { loadAll } from '../../common/collections';
 import { OwnerPages } from '../../common/owner-pages';
-import { checkPeriod, type Period, type PeriodInput } from '../../common/period';
+import { checkPeriod, groupByPeriod, periodKey, type Period, type PeriodInput } from '../../common/period';
 import { ratio } from '../../common/ratio';
 import type { StructureService } from '../structure';
 import { FlowEnd } from './personnel.args';
@@ -385,10 +385,7 @@ function hasPartner(): Prisma.Sql {
     AND (p.external_id = f.paired_external_id OR p.paired_external_id = f.external_id))`;
 }
 
-function groupByPeriod<K extends { period: Period }>(keys: readonly K[]): { period: Period; items: K[] }[] {
-  return [...groupBy(keys, (k) => isoDay(k.period.from) + isoDay(k.period.to)).values()].map((items) => ({ period: items[0].period, items }));
-}
 
 function summaryKey(owner: string, period: Period): string {
-  return `${owner}@${isoDay(period.from)}..${isoDay(period.to)}`;
+  return `${owner}@${periodKey(period)}`;
 }

@@ -9,7 +9,7 @@ import { GroupClock, isoDay } from '../../common/clock';
 import { loadAll } from '../../common/collections';
 import { badUserInput, notFound } from '../../common/errors';
 import { Page, pageRequest } from '../../common/pagination';
-import { checkPeriod, type Period, type PeriodInput } from '../../common/period';
+import { checkPeriod, groupByPeriod, periodKey, type Period, type PeriodInput } from '../../common/period';
 import type { Institution, StructureService } from '../structure';
 import { countersKeyString, readCounters, type CountersKey, type CountersSpec } from './referral.counters';
 import type { CounterWindow } from './referral.enums';
@@ -37,7 +37,7 @@ export class ReferralReader {
       cacheKeyFn: countersKeyString,
     });
     this.memberSummaries = new DataLoader((keys) => this.loadMemberSummaries(keys), {
-      cacheKeyFn: (k) => `${k.code}@${isoDay(k.period.from)}..${isoDay(k.period.to)}`,
+      cacheKeyFn: (k) => `${k.code}@${periodKey(k.period)}`,
     });
   }
 
@@ -142,16 +142,11 @@ export class ReferralReader {
 
   private async loadMemberSummaries(keys: readonly { code: string; period: Period }[]): Promise<ReferralMemberSummary[]> {
     const results = new Map<string, ReferralMemberSummary>();
-    const byPeriod = new Map<string, { period: Period; codes: string[] }>();
-    for (const k of keys) {
-      const id = `${isoDay(k.period.from)}..${isoDay(k.period.to)}`;
-      if (!byPeriod.has(id)) byPeriod.set(id, { period: k.period, codes: [] });
-      byPeriod.get(id)!.codes.push(k.code);
-    }
     const scope = await this.referralScope();
     const localDays = await this.localDays();
     // One statement per distinct period (a dashboard asks for one), covering every member asked.
-    for (const [id, { period, codes }] of byPeriod) {
+    for (const { period, items } of groupByPeriod(keys)) {
+      const codes = items.map((k) => k.code);
       const rows = await this.prisma.$queryRaw<{ code: string; sent_up: number; sent_down: number; received_up: number; received_down: number }[]>`
         SELECT e.code,
                count(*) FILTER (WHERE e.end_kind = 'from' AND r.direction = 'UPWARD')::int AS sent_up,
@@ -166,7 +161,7 @@ export class ReferralReader {
         GROUP BY e.code`;
       for (const code of codes) {
         const row = rows.find((r) => r.code === code);
-        results.set(`${code}@${id}`, {
+        results.set(`${code}@${periodKey(period)}`, {
           sentUp: row?.sent_up ?? 0,
           sentDown: row?.sent_down ?? 0,
           receivedUp: row?.received_up ?? 0,
@@ -174,7 +169,7 @@ export class ReferralReader {
         });
       }
     }
-    return keys.map((k) => results.get(`${k.code}@${isoDay(k.period.from)}..${isoDay(k.period.to)}`)!);
+    return keys.map((k) => results.get(`${k.code}@${periodKey(k.period)}`)!);
   }
 
   /** Joins each referral to its group's time zone `z.time_zone` (the groups the caller reads). */
