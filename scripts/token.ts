@@ -1,5 +1,6 @@
-// `npm run token -- --role COUNTY --scope YGT-340621-SX [--ttl 3600] [--subject name]`: issues a bearer
+// `npm run token -- --role COUNTY --scope YGT-340621-SX [--source name] [--ttl 3600] [--subject name]`: issues a bearer
 // token signed with JWT_SECRET (or, for the embedded demo, the secret kept in data/jwt-secret).
+// --source binds a writing token to one source system of its group: records of other sources are refused.
 import { parseArgs } from 'node:util';
 import { isRole, ROLES } from '../src/auth/principal';
 import { resolveJwtSecret } from '../src/auth/secret';
@@ -8,10 +9,14 @@ import { loadConfig } from '../src/config';
 
 function main(): void {
   const { values } = parseArgs({
-    options: { role: { type: 'string' }, scope: { type: 'string' }, ttl: { type: 'string' }, subject: { type: 'string' } },
+    options: { role: { type: 'string' }, scope: { type: 'string' }, source: { type: 'string' }, ttl: { type: 'string' }, subject: { type: 'string' } },
   });
   if (!isRole(values.role) || !values.scope) {
-    console.error(`Usage: npm run token -- --role <${ROLES.join('|')}> --scope <code> [--ttl seconds] [--subject name]`);
+    console.error(`Usage: npm run token -- --role <${ROLES.join('|')}> --scope <code> [--source name] [--ttl seconds] [--subject name]`);
+    process.exit(2);
+  }
+  if (values.source !== undefined && !values.source.trim()) {
+    console.error('--source must name a source system');
     process.exit(2);
   }
   const ttl = values.ttl === undefined ? undefined : Number(values.ttl);
@@ -21,7 +26,7 @@ function main(): void {
   }
   const config = loadConfig();
   const secret = resolveJwtSecret({ jwtSecret: config.jwtSecret, dataDir: config.dataDir, allowGenerated: !config.production && !config.databaseUrl });
-  console.log(issueToken(secret, { role: values.role, scope: values.scope, subject: values.subject, ttlSeconds: ttl }));
+  console.log(issueToken(secret, { role: values.role, scope: values.scope, source: values.source, subject: values.subject, ttlSeconds: ttl }));
 }
 
 main();

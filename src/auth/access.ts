@@ -5,6 +5,9 @@ import type { Prisma } from '../generated/prisma/client';
 import { allOf, anyOf, equals, oneOf, rowFilter, type Condition, type RowFilter } from './condition';
 import { Role, type Principal } from './principal';
 
+/** Level of the county-level members (lead and county hospitals); external partners are above. */
+const COUNTY_LEVEL = 3;
+
 /** Turns a condition on county groups into their codes (the structure module answers it). */
 export type GroupDirectory = (condition: Condition) => Promise<string[]>;
 
@@ -14,16 +17,28 @@ export interface ScopedColumns {
   institutions: readonly string[];
 }
 
-/** One end of a record someone writes: an institution and its group. */
+/** One end of a record someone writes: an institution, its group, and where it sits in the group. */
 export interface End {
   code: string;
   groupCode: string;
+  level: number;
+  parentCode: string | null;
 }
 
 /** Why a write falls outside the token's scope, and which input field says so. */
 export interface ScopeViolation {
   field: string;
   message: string;
+  /**
+   * The named institution lies outside what the token reads: the writer answers as for an unknown
+   * code (UNKNOWN_INSTITUTION, the same message), so the answer tells nothing of it.
+   */
+  unseen?: true;
+}
+
+/** The one message for an institution that is unknown or outside the caller's scope (as NOT_FOUND says it). */
+export function unseenInstitution(code: string): string {
+  return `Institution "${code}" was not found or is outside your scope`;
 }
 
 export class Access {
@@ -98,8 +113,31 @@ export class Access {
   }
 
   /**
+   * Whether the token writes records of this source: a token that names its source (the `source`
+   * claim) writes that one only; without it, any source of its group. Undefined when it may.
+   */
+  writeSource(source: string): ScopeViolation | undefined {
+    const own = this.principal.source;
+    if (own === undefined || own === source) return undefined;
+    return { field: 'source', message: `This token writes as source "${own}" only` };
+  }
+
+  /**
+   * Whether the token may open a record from an institution, asked before the institution is looked
+   * up (so that the answer is the same for an unknown code): an institution token opens referrals
+   * from itself only. Undefined when it may.
+   */
+  writeFrom(code: string): ScopeViolation | undefined {
+    const { role, scope } = this.principal;
+    if (role !== Role.INSTITUTION || code === scope) return undefined;
+    return { field: 'fromCode', message: `An INSTITUTION token opens referrals from its own institution (${scope}) only` };
+  }
+
+  /**
    * Whether the token may write a record between two institutions (a referral): a source system for
-   * two ends in its group, an institution when it is one of the ends. Undefined when it may.
+   * two ends in its group; an institution from itself (writeFrom) to an institution it deals with in
+   * its group: one directly under it, the one it is under, or a county-level member or external
+   * partner (level 3 and up). Any other receiver is answered as unknown. Undefined when it may.
    */
   writeBetween(from: End, to: End): ScopeViolation | undefined {
     const { role, scope } = this.principal;
@@ -110,7 +148,11 @@ export class Access {
       return undefined;
     }
     if (role === Role.INSTITUTION) {
-      return from.code === scope || to.code === scope ? undefined : { field: 'fromCode', message: `A referral of this token must be from or to ${scope}` };
+      const fromItself = this.writeFrom(from.code);
+      if (fromItself) return fromItself;
+      const dealsWith = to.parentCode === from.code || to.code === from.parentCode || to.level >= COUNTY_LEVEL;
+      if (to.groupCode === from.groupCode && dealsWith) return undefined;
+      return { field: 'toCode', message: unseenInstitution(to.code), unseen: true };
     }
     return { field: 'fromCode', message: `A ${role} token writes no referrals` };
   }

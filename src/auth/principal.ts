@@ -21,6 +21,8 @@ export function isRole(value: unknown): value is Role {
 export interface Principal {
   role: Role;
   scope: string;
+  /** The one source system a token writes as (records' `source`); undefined: any source of its scope. */
+  source?: string;
   /** Token subject, for audit logs. */
   subject: string;
   /** Expiry as epoch seconds. */

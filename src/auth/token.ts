@@ -1,4 +1,4 @@
-// Signed bearer tokens (HS256 JWTs). Claims: sub, role, scope, exp.
+// Signed bearer tokens (HS256 JWTs). Claims: sub, role, scope, exp, and optionally source.
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { isRole, type Principal, type Role } from './principal';
@@ -6,6 +6,8 @@ import { isRole, type Principal, type Role } from './principal';
 export interface TokenRequest {
   role: Role;
   scope: string;
+  /** The source system the token writes as (optional). */
+  source?: string;
   subject?: string;
   /** Lifetime in seconds. */
   ttlSeconds?: number;
@@ -24,7 +26,8 @@ function secretKey(secret: string): KeyObject {
 
 export function issueToken(secret: string, request: TokenRequest): string {
   const subject = request.subject ?? `${request.role.toLowerCase()}:${request.scope}`;
-  return jwt.sign({ role: request.role, scope: request.scope }, secretKey(secret), {
+  const source = request.source ? { source: request.source } : {};
+  return jwt.sign({ role: request.role, scope: request.scope, ...source }, secretKey(secret), {
     algorithm: 'HS256',
     subject,
     expiresIn: request.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
@@ -52,7 +55,15 @@ export function verifyToken(secret: string, token: string): Principal {
   if (typeof claims === 'string' || !isRole(claims.role) || typeof claims.scope !== 'string' || !claims.scope) {
     throw new TokenError('The bearer token lacks a valid role and scope', false);
   }
-  return { role: claims.role, scope: claims.scope, subject: claims.sub ?? '', expiresAt: claims.exp ?? 0 };
+  return { role: claims.role, scope: claims.scope, ...sourceClaim(claims), subject: claims.sub ?? '', expiresAt: claims.exp ?? 0 };
+}
+
+/** The optional `source` claim: a non-empty string when present. */
+function sourceClaim(claims: jwt.JwtPayload): { source?: string } {
+  const source: unknown = claims.source;
+  if (source === undefined) return {};
+  if (typeof source !== 'string' || !source) throw new TokenError('The bearer token has an invalid source', false);
+  return { source };
 }
 
 /** Reads `Bearer <token>` (case-insensitive scheme); undefined when absent or malformed. */

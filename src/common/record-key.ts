@@ -1,5 +1,7 @@
-// How the gateway recognises a record a source system sends again: by (source, externalId), and by a
-// hash of its normalised content (equal hashes: the replay changes nothing).
+// How the gateway recognises a record a source system sends again: by (source, externalId) within the
+// record's group (sources belong to their group; the tables' keys are (group, source, externalId), and a
+// batch writes for one group), and by a hash of its normalised content (equal hashes: the replay
+// changes nothing).
 import crypto from 'node:crypto';
 
 /** The identity of a record across batches: its source system and that system's id for it. */

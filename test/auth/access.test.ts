@@ -130,17 +130,31 @@ describe('row-level rules', () => {
     expect(access('PROVINCE', '340000').seesStaffContact(staff)).toBe(false);
   });
 
-  test('writing between two ends: a source system within its group, an institution when it is one end', () => {
-    const lead = { code: 'L', groupCode: SX };
-    const branch = { code: NANPING.code, groupCode: SX };
-    const other = { code: 'O', groupCode: 'YGT-610902-HK' };
+  test('writing between two ends: a source system within its group, an institution from itself to one it deals with', () => {
+    const lead = { code: 'L', groupCode: SX, level: 3, parentCode: null };
+    const branch = { code: NANPING.code, groupCode: SX, level: 2, parentCode: 'L' };
+    const ownClinic = { code: 'V1', groupCode: SX, level: 1, parentCode: NANPING.code };
+    const otherClinic = { code: 'V2', groupCode: SX, level: 1, parentCode: byName('临涣分院').code };
+    const other = { code: 'O', groupCode: 'YGT-610902-HK', level: 3, parentCode: null };
     expect(access('SOURCE_SYSTEM', SX).writeBetween(branch, lead)).toBeUndefined();
     expect(access('SOURCE_SYSTEM', SX).writeBetween(branch, other)).toMatchObject({ field: 'toCode' });
     expect(access('SOURCE_SYSTEM', 'YGT-610902-HK').writeBetween(branch, lead)).toMatchObject({ field: 'fromCode' });
     expect(access('INSTITUTION', NANPING.code).writeBetween(branch, lead)).toBeUndefined();
-    expect(access('INSTITUTION', NANPING.code).writeBetween(lead, branch)).toBeUndefined();
+    expect(access('INSTITUTION', NANPING.code).writeBetween(branch, ownClinic)).toBeUndefined();
+    // Not as the receiver: an institution opens referrals from itself only.
+    expect(access('INSTITUTION', NANPING.code).writeBetween(lead, branch)).toMatchObject({ field: 'fromCode' });
     expect(access('INSTITUTION', byName('临涣分院').code).writeBetween(branch, lead)).toMatchObject({ field: 'fromCode' });
+    // A clinic under another branch, or another group's hospital: answered as unknown.
+    expect(access('INSTITUTION', NANPING.code).writeBetween(branch, otherClinic)).toEqual({ field: 'toCode', message: 'Institution "V2" was not found or is outside your scope', unseen: true });
+    expect(access('INSTITUTION', NANPING.code).writeBetween(branch, other)).toMatchObject({ field: 'toCode', unseen: true });
     expect(access('COUNTY', SX).writeBetween(branch, lead)).toBeDefined();
+  });
+
+  test('a token that names its source writes that source only; without the claim, any source', () => {
+    const named = new Access({ role: 'SOURCE_SYSTEM', scope: SX, source: 'his-a', subject: 't', expiresAt: 0 }, async () => []);
+    expect(named.writeSource('his-a')).toBeUndefined();
+    expect(named.writeSource('his-b')).toMatchObject({ field: 'source' });
+    expect(access('SOURCE_SYSTEM', SX).writeSource('his-b')).toBeUndefined();
   });
 
   test('moving a referral: the receiving institution, or the referring one to cancel; a source system any', () => {

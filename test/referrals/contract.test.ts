@@ -106,7 +106,7 @@ describe('createReferral', () => {
     const again = await create({ ...key, patientRef: 'PX-idem-b' });
     expect(errorOf(again)).toEqual({ code: 'BAD_USER_INPUT', field: 'externalId' });
     expect(again.errors![0].message).toMatch(/^A different referral with source "test-his" and externalId "IDEMP-1" already exists/);
-    const stored = await t.gateway.db.prisma.referral.findUnique({ where: { source_externalId: { source: 'test-his', externalId: 'IDEMP-1' } } });
+    const stored = await t.gateway.db.prisma.referral.findFirst({ where: { source: 'test-his', externalId: 'IDEMP-1' } });
     expect(stored!.patientRef).toBe('PX-idem-a');
     const same = { ...input({ externalId: 'IDEMP-2' }) };
     const a = await t.execute(CreateReferralDocument, { input: same }, source);

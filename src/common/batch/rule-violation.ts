@@ -14,13 +14,16 @@ export class RuleViolation extends Error {
 
   /** As the error of a single-record mutation: FORBIDDEN for a scope violation, else BAD_USER_INPUT. */
   toGraphQLError(): Error {
-    if (this.code === OUT_OF_SCOPE) return gatewayError(ErrorCode.FORBIDDEN, this.message, this.field);
+    if (this.code === OUT_OF_SCOPE || this.code === SOURCE_MISMATCH) return gatewayError(ErrorCode.FORBIDDEN, this.message, this.field);
     return badUserInput(this.message, this.field);
   }
 }
 
 /** The code of a record outside the group or institution the token writes for. */
 export const OUT_OF_SCOPE = 'OUT_OF_SCOPE';
+
+/** The code of a record of another source than the one the token names (its `source` claim). */
+export const SOURCE_MISMATCH = 'SOURCE_MISMATCH';
 
 /** Rethrows anything but a RuleViolation, which becomes the mutation's GraphQL error. */
 export function asGraphQLError(error: unknown): unknown {

@@ -2,7 +2,7 @@
 // are personnel-flow.rules.ts; this file reads what they are judged against and writes what passes.
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import type { Access } from '../../auth/access';
-import { RecordStatus, runBatch, type BatchPayload, type BatchWriter, type Judgement, type Written } from '../../common/batch';
+import { RecordStatus, RuleViolation, runBatch, SOURCE_MISMATCH, type BatchPayload, type BatchWriter, type Judgement, type Written } from '../../common/batch';
 import { isoDay } from '../../common/clock';
 import { groupBy } from '../../common/collections';
 import { recordKey } from '../../common/record-key';
@@ -40,26 +40,37 @@ export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Pr
   }
 
   check(record: PreparedFlow, refs: Map<string, EndRef>): Candidate {
+    const otherSource = this.access.writeSource(record.input.source);
+    if (otherSource) throw new RuleViolation(SOURCE_MISMATCH, otherSource.message, otherSource.field);
     return checkFlow(record, refs, (groupCode) => this.access.writesForGroup(groupCode));
   }
 
-  /** Batches of one source are serialised, so two of them cannot both pass the overlap check. */
+  /** Batches of one source of a group are serialised, so two of them cannot both pass the overlap check. */
   lockKeys(records: readonly Candidate[]): string[] {
-    return records.map((c) => `personnel:${c.input.source}`);
+    return records.map((c) => `personnel:${c.groupCode}:${c.input.source}`);
   }
 
-  /** Reads the stored flows and people the batch touches (two statements), then applies the rules. */
+  /**
+   * Reads the stored flows and people the batch touches (two statements), then applies the rules.
+   * Sources belong to their group: every lookup (same keys, pair partners, people) stays within the
+   * records' group (the token's), so the rules never see, and no message names, another group's rows.
+   * A batch writes for one group, so keys of (source, externalId) are unique in it.
+   */
   async judge(tx: Prisma.TransactionClient, candidates: Candidate[]): Promise<Judgement<AcceptedFlow>> {
-    const bySource = groupBy(candidates, (c) => c.input.source);
+    const bySource = [...groupBy(candidates, (c) => recordKey(c.groupCode, c.input.source))].map(([, cs]) => ({
+      groupCode: cs[0].groupCode,
+      source: cs[0].input.source,
+      cs,
+    }));
     const staffRows = await tx.staff.findMany({
-      where: { OR: [...bySource].map(([source, cs]) => ({ source, externalId: { in: cs.map((c) => c.input.staff.externalId) } })) },
+      where: { OR: bySource.map(({ groupCode, source, cs }) => ({ groupCode, source, externalId: { in: cs.map((c) => c.input.staff.externalId) } })) },
     });
     const staffByKey = new Map(staffRows.map((s) => [recordKey(s.source, s.externalId), s]));
     const staffKeyById = new Map(staffRows.map((s) => [s.id, recordKey(s.source, s.externalId)]));
-    const flowIds = [...bySource].flatMap(([source, cs]) => [
-      { source, externalId: { in: cs.map((c) => c.input.externalId) } },
-      { source, externalId: { in: cs.flatMap((c) => (c.input.pairedExternalId ? [c.input.pairedExternalId] : [])) } },
-      { source, pairedExternalId: { in: cs.flatMap((c) => [c.input.externalId, ...(c.input.pairedExternalId ? [c.input.pairedExternalId] : [])]) } },
+    const flowIds = bySource.flatMap(({ groupCode, source, cs }) => [
+      { groupCode, source, externalId: { in: cs.map((c) => c.input.externalId) } },
+      { groupCode, source, externalId: { in: cs.flatMap((c) => (c.input.pairedExternalId ? [c.input.pairedExternalId] : [])) } },
+      { groupCode, source, pairedExternalId: { in: cs.flatMap((c) => [c.input.externalId, ...(c.input.pairedExternalId ? [c.input.pairedExternalId] : [])]) } },
     ]);
     const related = await tx.personnelFlow.findMany({
       where: { OR: [...flowIds, { staffId: { in: staffRows.map((s) => s.id) }, cancelled: false }] },

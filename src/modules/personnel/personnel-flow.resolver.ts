@@ -14,7 +14,7 @@ import { Staff } from './staff.type';
 export class PersonnelFlowResolver {
   @Authorized(Permission.RECORD_BATCHES)
   @Mutation(() => RecordPersonnelFlowsPayload, {
-    description: `Stores personnel flows from a source system (SOURCE_SYSTEM tokens, for their group): at most ${MAX_BATCH_SIZE} records, idempotent on (source, externalId). Every record gets an outcome by index; a bad one is REJECTED with a code and field and never stops the others.`,
+    description: `Stores personnel flows from a source system (SOURCE_SYSTEM tokens, for their group): at most ${MAX_BATCH_SIZE} records, idempotent on (source, externalId) within the group. Every record gets an outcome by index; a bad one is REJECTED with a code and field and never stops the others.`,
   })
   recordPersonnelFlows(@Args(() => RecordPersonnelFlowsArgs) { input }: RecordPersonnelFlowsArgs, @Ctx() ctx: RequestContext): Promise<RecordFlowsPayload> {
     return ctx.personnelRecorder.record(input);

@@ -201,13 +201,15 @@ function judgeOnce(
     try {
       const early = cascaded.get(c.index);
       if (early) throw early;
+      // The recorder reads the token's group only; should another group's row get here, the message
+      // still says nothing of it.
       const existing = stored.flows.get(c.key);
       if (existing && !writesForGroup(existing.groupCode)) {
-        throw new RuleViolation(OUT_OF_SCOPE, `Flow ${c.input.externalId} belongs to another group`, 'externalId');
+        throw new RuleViolation(OUT_OF_SCOPE, `This token cannot write flow ${c.input.externalId}`, 'externalId');
       }
       const personGroup = stored.staffGroups.get(c.staffKey);
       if (personGroup !== undefined && !writesForGroup(personGroup)) {
-        throw new RuleViolation(OUT_OF_SCOPE, `Staff ${c.input.staff.externalId} of source ${c.input.source} belongs to another group`, 'staff.externalId');
+        throw new RuleViolation(OUT_OF_SCOPE, `This token cannot write staff ${c.input.staff.externalId}`, 'staff.externalId');
       }
       if (!c.cancelled) {
         for (const [otherKey, staffKey] of staffOfFlow) {
@@ -250,14 +252,14 @@ export function checkPairs(next: FlowState, state: Map<string, FlowState>, batch
     const c = batch.find((b) => b.key === key);
     return c ? stateOfCandidate(c) : undefined;
   };
+  const notFound = (key: string) => new RuleViolation('PAIR_NOT_FOUND', `No flow ${externalIdOf(key)} of the same source to pair with`, 'pairedExternalId');
   const validate = (partner: FlowState, field: string) => {
+    // Another group's flow is not there for this one (the recorder never reads it): nothing of it is told.
+    if (partner.groupCode !== next.groupCode) throw notFound(partner.key);
     const pairsUp = (a: Direction, b: Direction) =>
       (a === Direction.DOWNWARD && b === Direction.UPWARD) || (a === Direction.UPWARD && b === Direction.DOWNWARD);
     if (!pairsUp(next.direction, partner.direction)) {
       throw new RuleViolation('PAIR_SAME_DIRECTION', `A pair joins one DOWNWARD and one UPWARD flow; ${partner.externalId} is ${partner.direction} and this one ${next.direction}`, field);
-    }
-    if (partner.groupCode !== next.groupCode) {
-      throw new RuleViolation('PAIR_OTHER_GROUP', `Flow ${partner.externalId} belongs to another group`, field);
     }
     const [first, second] = next.start <= partner.start ? [next, partner] : [partner, next];
     if (!overlap(first, second) && (second.start - (first.end ?? first.start)) / DAY_MS > MAX_PAIR_GAP_DAYS) {
@@ -267,9 +269,7 @@ export function checkPairs(next: FlowState, state: Map<string, FlowState>, batch
   if (next.cancelled) return;
   if (next.pairedKey) {
     const partner = stateOf(next.pairedKey);
-    if (!partner || partner.cancelled) {
-      throw new RuleViolation('PAIR_NOT_FOUND', `No flow ${externalIdOf(next.pairedKey)} of the same source to pair with`, 'pairedExternalId');
-    }
+    if (!partner || partner.cancelled) throw notFound(next.pairedKey);
     validate(partner, 'pairedExternalId');
     const taken = partnersOf(partner.key).filter((f) => f.key !== next.key);
     const partnerDeclares = partner.pairedKey && partner.pairedKey !== next.key;

@@ -355,15 +355,15 @@ export class PersonnelService {
     const scope = await this.flowScope();
     const declared = flows.filter((f) => f.pairedExternalId);
     const conditions: Prisma.PersonnelFlowWhereInput[] = [
-      ...declared.map((f) => ({ source: f.source, externalId: f.pairedExternalId! })),
-      ...flows.map((f) => ({ source: f.source, pairedExternalId: f.externalId })),
+      ...declared.map((f) => ({ groupCode: f.groupCode, source: f.source, externalId: f.pairedExternalId! })),
+      ...flows.map((f) => ({ groupCode: f.groupCode, source: f.source, pairedExternalId: f.externalId })),
     ];
     const rows = (
       await this.prisma.personnelFlow.findMany({ where: { AND: [{ OR: conditions }, { cancelled: false }, scope.where] } })
     ).map(toFlow);
     return flows.map(
       (f) =>
-        rows.find((r) => r.source === f.source && r.id !== f.id && (r.externalId === f.pairedExternalId || r.pairedExternalId === f.externalId)) ??
+        rows.find((r) => r.groupCode === f.groupCode && r.source === f.source && r.id !== f.id && (r.externalId === f.pairedExternalId || r.pairedExternalId === f.externalId)) ??
         null,
     );
   }
@@ -379,9 +379,9 @@ function overlaps(from: Date, to: Date): Prisma.Sql {
   return Prisma.sql`f.start_date <= ${to}::date AND (f.end_date IS NULL OR f.end_date >= ${from}::date)`;
 }
 
-/** Flow `f` has a partner, declared by either side (cancelled partners do not count). */
+/** Flow `f` has a partner of its group and source, declared by either side (cancelled partners do not count). */
 function hasPartner(): Prisma.Sql {
-  return Prisma.sql`EXISTS (SELECT 1 FROM personnel_flow p WHERE p.source = f.source AND NOT p.cancelled AND p.id <> f.id
+  return Prisma.sql`EXISTS (SELECT 1 FROM personnel_flow p WHERE p.group_code = f.group_code AND p.source = f.source AND NOT p.cancelled AND p.id <> f.id
     AND (p.external_id = f.paired_external_id OR p.paired_external_id = f.external_id))`;
 }
 

@@ -1,10 +1,10 @@
-// The recordReferrals batch on the shared batch engine: idempotent on (source, externalId), one
-// outcome per record, bad records never stop good ones. A stored referral may only be extended by a
+// The recordReferrals batch on the shared batch engine: idempotent on (source, externalId) within the
+// group, one outcome per record, bad records never stop good ones. A stored referral may only be extended by a
 // replay (mergeHistories); writes are optimistic and the batch is judged again if another writer got
 // in between.
 import { type Prisma, type PrismaClient } from '../../generated/prisma/client';
 import type { Access } from '../../auth/access';
-import { OUT_OF_SCOPE, RecordStatus, RuleViolation, runBatch, type BatchPayload, type BatchWriter, type Judgement, type Written } from '../../common/batch';
+import { RecordStatus, RuleViolation, runBatch, type BatchPayload, type BatchWriter, type Judgement, type Written } from '../../common/batch';
 import type { Direction } from '../../common/direction';
 import { recordKey } from '../../common/record-key';
 import type { InstitutionRef, StructureService } from '../structure';
@@ -13,7 +13,12 @@ import type { ReferralCountersHub } from './referral.live';
 import { columnsOf, timesOf, toReferral, type ReferralRow } from './referral.rows';
 import { checkTime, contentHash, historyOf, mergeHistories, prepareReferral, statusOf, timesOfHistory, type PreparedReferral, type Transition } from './referral.rules';
 import type { Referral } from './referral.type';
-import { checkEnds, isUniqueViolation, WRITE_RETRIES } from './referral.writer';
+import { checkEnds, checkSource, isUniqueViolation, WRITE_RETRIES } from './referral.writer';
+
+/** A referral's identity: (group, source, externalId). */
+function groupKey(r: { groupCode: string; source: string; externalId: string }): string {
+  return recordKey(r.groupCode, recordKey(r.source, r.externalId));
+}
 
 /** A record whose own fields passed, normalised, with its history's times. */
 interface PreparedRecord extends PreparedReferral {
@@ -70,18 +75,25 @@ export class ReferralRecorder implements BatchWriter<RecordReferralInput, Prepar
   }
 
   check(record: PreparedRecord, refs: Map<string, InstitutionRef>): CheckedReferral {
+    checkSource(this.access, record.source);
     return { ...record, ...checkEnds(this.access, record.content, refs) };
   }
 
-  /** Against the stored referrals with the same keys (one statement): create, update, or nothing to do. */
+  /**
+   * Against the stored referrals with the same keys in the record's group (one statement): create,
+   * update, or nothing to do. Another group's referral with the same source and externalId is a
+   * different referral and never looked at.
+   */
   async judge(tx: Prisma.TransactionClient, records: CheckedReferral[]): Promise<Judgement<Plan>> {
-    const stored = await tx.referral.findMany({ where: { OR: records.map((p) => ({ source: p.source, externalId: p.externalId })) } });
-    const byKey = new Map(stored.map((row) => [recordKey(row.source, row.externalId), row]));
+    const stored = await tx.referral.findMany({
+      where: { OR: records.map((p) => ({ groupCode: p.groupCode, source: p.source, externalId: p.externalId })) },
+    });
+    const byKey = new Map(stored.map((row) => [groupKey(row), row]));
     const accepted: Plan[] = [];
     const rejected = new Map<number, RuleViolation>();
     const updatedAt = new Date();
     for (const p of records) {
-      const row = byKey.get(recordKey(p.source, p.externalId));
+      const row = byKey.get(groupKey(p));
       const base = { groupCode: p.groupCode, direction: p.direction };
       if (!row) {
         const data = { source: p.source, externalId: p.externalId, ...columnsOf(p.content), ...base, status: statusOf(historyOf(p.content.times)), contentHash: contentHash(p.content), updatedAt };
@@ -89,9 +101,6 @@ export class ReferralRecorder implements BatchWriter<RecordReferralInput, Prepar
         continue;
       }
       try {
-        if (!this.access.writesForGroup(row.groupCode)) {
-          throw new RuleViolation(OUT_OF_SCOPE, `source "${p.source}" and externalId "${p.externalId}" belong to a referral of another group`, 'externalId');
-        }
         const times = mergeHistories(timesOf(row), p.content.times);
         const hash = contentHash({ ...p.content, times });
         if (hash === row.contentHash) accepted.push({ index: p.index, action: 'keep', row });
@@ -117,9 +126,9 @@ export class ReferralRecorder implements BatchWriter<RecordReferralInput, Prepar
     const creates = plans.filter((p) => p.action === 'create');
     if (creates.length) {
       const rows = await tx.referral.createManyAndReturn({ data: creates.map((c) => c.data) });
-      const byKey = new Map(rows.map((row) => [recordKey(row.source, row.externalId), row]));
+      const byKey = new Map(rows.map((row) => [groupKey(row), row]));
       for (const { index, data } of creates) {
-        written.set(index, { status: RecordStatus.CREATED, item: toReferral(byKey.get(recordKey(data.source, data.externalId))!) });
+        written.set(index, { status: RecordStatus.CREATED, item: toReferral(byKey.get(groupKey(data))!) });
       }
     }
     return written;

@@ -29,8 +29,9 @@ export class ReferralResolver {
   @Authorized(Permission.WRITE_REFERRALS)
   @Mutation(() => Referral, {
     description:
-      'Opens a referral (SOURCE_SYSTEM tokens: within their group; INSTITUTION tokens: from or to themselves). ' +
-      'Sending the same (source, externalId) with the same data again returns the stored referral.',
+      'Opens a referral (SOURCE_SYSTEM tokens: within their group; INSTITUTION tokens: from themselves, to an institution under ' +
+      'them, the one they are under, or a county-level member or partner). ' +
+      'Sending the same (source, externalId) with the same data again returns the stored referral (keys are per group).',
   })
   createReferral(@Args(() => CreateReferralArgs) { input }: CreateReferralArgs, @Ctx() ctx: RequestContext): Promise<Referral> {
     return ctx.referralWriter.create(input);
@@ -49,7 +50,8 @@ export class ReferralResolver {
 
   @Authorized(Permission.RECORD_BATCHES)
   @Mutation(() => RecordReferralsPayload, {
-    description: 'Batch ingestion for SOURCE_SYSTEM tokens: idempotent on (source, externalId), one outcome per record by index.',
+    description:
+      'Batch ingestion for SOURCE_SYSTEM tokens: idempotent on (source, externalId) within the group, one outcome per record by index.',
   })
   recordReferrals(@Args(() => RecordReferralsArgs) { input }: RecordReferralsArgs, @Ctx() ctx: RequestContext): Promise<RecordReferralsResult> {
     return ctx.referralRecorder.record(input);

@@ -13,7 +13,7 @@ export class Referral {
   @Field(() => String, { description: 'The referral system that sent it.' })
   source!: string;
 
-  @Field(() => String, { description: 'Its id in that system; unique per source.' })
+  @Field(() => String, { description: 'Its id in that system; unique per source within the group.' })
   externalId!: string;
 
   /** Resolved by ReferralResolver.patientRef (FORBIDDEN for PROVINCE tokens). */

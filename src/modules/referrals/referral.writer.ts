@@ -1,10 +1,10 @@
 // Single-referral writes: open one (createReferral) and move it along its status machine
 // (transitionReferral). Both publish the change to the live counters after they commit.
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
-import type { Access, End } from '../../auth/access';
-import { asGraphQLError, OUT_OF_SCOPE, RuleViolation } from '../../common/batch';
+import { unseenInstitution, type Access } from '../../auth/access';
+import { asGraphQLError, OUT_OF_SCOPE, RuleViolation, SOURCE_MISMATCH } from '../../common/batch';
 import { Direction, directionOf } from '../../common/direction';
-import { forbidden, notFound } from '../../common/errors';
+import { ErrorCode, forbidden, gatewayError, notFound } from '../../common/errors';
 import type { InstitutionRef, StructureService } from '../structure';
 import { ReferralStatus } from './referral.enums';
 import type { CreateReferralInput } from './referral.input';
@@ -20,18 +20,27 @@ export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
+/** A token that names its source writes records of that source only (SOURCE_MISMATCH on `source`). */
+export function checkSource(access: Access, source: string): void {
+  const other = access.writeSource(source);
+  if (other) throw new RuleViolation(SOURCE_MISMATCH, other.message, other.field);
+}
+
 /**
  * Checks the two ends of a referral: known, distinct, of one group, writable by the token, at
- * different levels. Returns the referral's group and direction.
+ * different levels. Returns the referral's group and direction. An end the token may not name is
+ * answered as an unknown one, with the same message, so that the answer reveals nothing of it.
  */
 export function checkEnds(access: Access, content: ReferralContent, refs: Map<string, InstitutionRef>): { groupCode: string; direction: Direction } {
+  const notFrom = access.writeFrom(content.fromCode);
+  if (notFrom) throw new RuleViolation(OUT_OF_SCOPE, notFrom.message, notFrom.field);
   const from = refs.get(content.fromCode);
   const to = refs.get(content.toCode);
-  if (!from) throw new RuleViolation('UNKNOWN_INSTITUTION', `Unknown institution "${content.fromCode}"`, 'fromCode');
-  if (!to) throw new RuleViolation('UNKNOWN_INSTITUTION', `Unknown institution "${content.toCode}"`, 'toCode');
+  if (!from) throw new RuleViolation('UNKNOWN_INSTITUTION', unseenInstitution(content.fromCode), 'fromCode');
+  if (!to) throw new RuleViolation('UNKNOWN_INSTITUTION', unseenInstitution(content.toCode), 'toCode');
   if (from.code === to.code) throw new RuleViolation('SAME_INSTITUTION', 'fromCode and toCode must differ', 'toCode');
   const outside = access.writeBetween(from, to);
-  if (outside) throw new RuleViolation(OUT_OF_SCOPE, outside.message, outside.field);
+  if (outside) throw new RuleViolation(outside.unseen ? 'UNKNOWN_INSTITUTION' : OUT_OF_SCOPE, outside.message, outside.field);
   if (from.groupCode !== to.groupCode) {
     throw new RuleViolation('CROSS_GROUP', `"${from.code}" and "${to.code}" belong to different groups`, 'toCode');
   }
@@ -42,14 +51,6 @@ export function checkEnds(access: Access, content: ReferralContent, refs: Map<st
   return { groupCode: from.groupCode, direction };
 }
 
-/** The two ends of a stored referral, as a write checks them. */
-export function endsOf(row: { fromCode: string; toCode: string; groupCode: string }): [End, End] {
-  return [
-    { code: row.fromCode, groupCode: row.groupCode },
-    { code: row.toCode, groupCode: row.groupCode },
-  ];
-}
-
 export class ReferralWriter {
   constructor(
     private readonly prisma: PrismaClient,
@@ -58,16 +59,21 @@ export class ReferralWriter {
     private readonly live?: ReferralCountersHub,
   ) {}
 
-  /** Opens a referral; sending the same (source, externalId) and content again returns the stored one. */
+  /**
+   * Opens a referral; sending the same (source, externalId) and content again returns the stored one.
+   * Keys are per group (the referral's, which the token writes for): another group's referral with the
+   * same key is a different referral, never looked at.
+   */
   async create(input: CreateReferralInput): Promise<Referral> {
     const now = new Date();
     try {
       const requestedAt = checkTime(input.requestedAt ?? now, 'requestedAt', now);
       const prepared = prepareReferral(input, timesOfHistory(requestedAt, [], 'history', now));
+      checkSource(this.access, prepared.source);
       const ends = checkEnds(this.access, prepared.content, await this.structure.lookupForWrite([input.fromCode, input.toCode]));
       for (let attempt = 0; ; attempt++) {
         const existing = await this.prisma.referral.findUnique({
-          where: { source_externalId: { source: prepared.source, externalId: prepared.externalId } },
+          where: { groupCode_source_externalId: { groupCode: ends.groupCode, source: prepared.source, externalId: prepared.externalId } },
         });
         if (existing) return toReferral(this.sameCreate(existing, prepared, input.requestedAt != null));
         try {
@@ -97,8 +103,8 @@ export class ReferralWriter {
   /** A repeated create: the stored referral when it holds the same data, else an error on externalId. */
   private sameCreate(existing: ReferralRow, prepared: PreparedReferral, requestedAtGiven: boolean): ReferralRow {
     const c = prepared.content;
+    // Its ends equal the checked ones, so the token may write it.
     const same =
-      this.access.writeBetween(...endsOf(existing)) === undefined &&
       existing.patientRef === c.patientRef &&
       existing.fromCode === c.fromCode &&
       existing.toCode === c.toCode &&
@@ -129,6 +135,9 @@ export class ReferralWriter {
         // An institution accepts, rejects and receives referrals sent to it, and cancels those it sent.
         const mustBe = this.access.moveBetween(row, to === ReferralStatus.CANCELLED);
         if (mustBe) throw forbidden(`Only ${mustBe} may move a referral to ${to}`);
+        // A token that names its source moves that source's referrals only.
+        const otherSource = this.access.writeSource(row.source);
+        if (otherSource) throw gatewayError(ErrorCode.FORBIDDEN, `${otherSource.message}; referral ${id} is of another source`, 'id');
         const times = timesOf(row);
         const latestAt = [...historyOf(times).map((s) => s.at), times.requestedAt].reduce((a, b) => (b > a ? b : a));
         const currentAt = times[STATUS_TIME[row.status]] ?? times.requestedAt;

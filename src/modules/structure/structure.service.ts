@@ -41,6 +41,7 @@ export interface InstitutionRef {
   groupCode: string;
   kind: InstitutionKind;
   level: number;
+  parentCode: string | null;
 }
 
 export class StructureService {
@@ -135,7 +136,7 @@ export class StructureService {
     if (!codes.length) return new Map();
     const rows = await this.prisma.institution.findMany({
       where: { code: { in: [...new Set(codes)] } },
-      select: { code: true, groupCode: true, kind: true, level: true },
+      select: { code: true, groupCode: true, kind: true, level: true, parentCode: true },
     });
     return new Map(rows.map((row) => [row.code, row]));
   }
