@@ -17,7 +17,7 @@ export class ConnectionArgs {
   })
   first?: number;
 
-  @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })
+  @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page of the same list (any other value is a BAD_USER_INPUT error).' })
   after?: string;
 }
 
