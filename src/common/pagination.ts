@@ -37,7 +37,7 @@ export function pageRequest(args: { first?: number | null; after?: string | null
 }
 
 /**
- * Cursors are the list's sort key, signed (HMAC-SHA-256, 128 bits kept): a cursor nobody issued, or
+ * Cursors are the list's sort key, signed (HMAC-SHA-256, 132 bits kept): a cursor nobody issued, or
  * one edited, truncated or grown, is a BAD_USER_INPUT before any SQL runs. The key comes from the
  * token secret (useCursorSecret at start), so every instance of a deployment takes the others'
  * cursors; until then a random one stands in.
@@ -49,7 +49,7 @@ export function useCursorSecret(secret: string): void {
   cursorKey = crypto.createHmac('sha256', secret).update('gateway cursor key v1').digest();
 }
 
-const SIGNATURE_LENGTH = 22; // base64url characters: 128 bits
+const SIGNATURE_LENGTH = 22; // base64url characters: 132 bits of the HMAC
 /** Far above any key a list sorts on (codes, dates and ids); longer is refused unread. */
 export const MAX_CURSOR_LENGTH = 512;
 
