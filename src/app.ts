@@ -10,6 +10,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { PubSub } from 'type-graphql';
 import type { Principal } from './auth/principal';
 import { ErrorCode } from './common/errors';
+import { useCursorSecret } from './common/pagination';
 import type { GatewayConfig } from './config';
 import { createRequestContext, type LiveParts, type RequestContext } from './context';
 import type { Database } from './db/client';
@@ -42,6 +43,7 @@ export interface GatewayApp {
 
 export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopping }: AppOptions): Promise<GatewayApp> {
   const createContext = (principal: Principal) => createRequestContext(db.prisma, principal, live);
+  useCursorSecret(jwtSecret); // cursors signed with a key of the deployment: every instance takes them
   const schema = await buildGatewaySchema({ pubSub });
   const limits: OperationLimits = { maxDepth: config.maxQueryDepth, maxComplexity: config.maxQueryComplexity };
   const app = express();

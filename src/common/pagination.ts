@@ -1,5 +1,6 @@
 // Relay cursor connections (first/after, edges, pageInfo) plus totalCount. Lists are keyset-paginated
 // on a unique sort key, so a page costs one indexed range scan however deep the client pages.
+import crypto from 'node:crypto';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import type { ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { badUserInput } from './errors';
@@ -16,7 +17,7 @@ export class ConnectionArgs {
   })
   first?: number;
 
-  @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })
+  @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page of the same list (any other value is a BAD_USER_INPUT error).' })
   after?: string;
 }
 
@@ -35,18 +36,41 @@ export function pageRequest(args: { first?: number | null; after?: string | null
   return { take, afterKey: args.after == null ? undefined : decodeCursor(args.after) };
 }
 
-const CURSOR_PREFIX = 'k:';
+/**
+ * Cursors are the list's sort key, signed (HMAC-SHA-256, 132 bits kept): a cursor nobody issued, or
+ * one edited, truncated or grown, is a BAD_USER_INPUT before any SQL runs. The key comes from the
+ * token secret (useCursorSecret at start), so every instance of a deployment takes the others'
+ * cursors; until then a random one stands in.
+ */
+let cursorKey: Buffer = crypto.randomBytes(32);
 
-export function encodeCursor(key: string): string {
-  return Buffer.from(CURSOR_PREFIX + key, 'utf8').toString('base64url');
+/** Derives the cursor key from the gateway's token secret (one secret per process). */
+export function useCursorSecret(secret: string): void {
+  cursorKey = crypto.createHmac('sha256', secret).update('gateway cursor key v1').digest();
 }
 
-export function decodeCursor(cursor: string): string {
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!decoded.startsWith(CURSOR_PREFIX) || encodeCursor(decoded.slice(CURSOR_PREFIX.length)) !== cursor) {
-    throw badUserInput('after is not a cursor this gateway issued', 'after');
-  }
-  return decoded.slice(CURSOR_PREFIX.length);
+const SIGNATURE_LENGTH = 22; // base64url characters: 132 bits of the HMAC
+/** Far above any key a list sorts on (codes, dates and ids); longer is refused unread. */
+export const MAX_CURSOR_LENGTH = 512;
+
+function signature(payload: string): string {
+  return crypto.createHmac('sha256', cursorKey).update(payload).digest('base64url').slice(0, SIGNATURE_LENGTH);
+}
+
+export function encodeCursor(key: string): string {
+  const payload = Buffer.from(key, 'utf8').toString('base64url');
+  return `${payload}.${signature(payload)}`;
+}
+
+/** The sort key of a cursor this gateway issued; BAD_USER_INPUT on `field` for anything else. */
+export function decodeCursor(cursor: string, field = 'after'): string {
+  const refused = () => badUserInput(`${field} is not a cursor this gateway issued`, field);
+  if (cursor.length > MAX_CURSOR_LENGTH) throw refused();
+  const match = /^([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]+)$/.exec(cursor);
+  if (!match || match[2].length !== SIGNATURE_LENGTH) throw refused();
+  const expected = Buffer.from(signature(match[1]));
+  if (!crypto.timingSafeEqual(expected, Buffer.from(match[2]))) throw refused();
+  return Buffer.from(match[1], 'base64url').toString('utf8');
 }
 
 /** Complexity of a connection field: its children cost once per requested row. */

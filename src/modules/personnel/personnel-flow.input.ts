@@ -7,7 +7,7 @@ export class StaffInput {
   @Field(() => String)
   externalId!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The name as the personnel system holds it; no phone or resident ID numbers (IDENTIFYING_NAME).' })
   name!: string;
 
   @Field(() => String, { description: "Institution code of the person's employer." })
@@ -22,7 +22,10 @@ export class StaffInput {
   @Field(() => String, { nullable: true, description: 'Contact phone; shown only to the group and the home institution.' })
   phone?: string;
 
-  @Field(() => String, { nullable: true, description: 'Resident ID number: only a masked form (first 6, last 4) is stored.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Resident ID number: 18 characters with the GB 11643 check digit and a real birth date (INVALID_ID_NUMBER otherwise). Only a masked form (first 6, last 4) is stored.',
+  })
   idNumber?: string;
 }
 
@@ -46,10 +49,10 @@ export class PersonnelFlowInput {
   @Field(() => PersonnelFlowKind)
   kind!: PersonnelFlowKind;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: 'From 2000-01-01 to ten years ahead (INVALID_DATE otherwise).' })
   startDate!: Date;
 
-  @Field(() => DateScalar, { nullable: true })
+  @Field(() => DateScalar, { nullable: true, description: 'As startDate; omitted when the end is not known (never 9999-12-31).' })
   endDate?: Date;
 
   @Field(() => Boolean, { nullable: true, description: 'true declares a move between two institutions of the same level.' })

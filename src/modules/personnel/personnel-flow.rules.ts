@@ -3,7 +3,10 @@
 // accepted ones; everything it decides in between is decided here.
 import { OUT_OF_SCOPE, RuleViolation } from '../../common/batch';
 import { isoDay } from '../../common/clock';
+import { checkNoIdentifier, checkResidentId, normaliseResidentId } from '../../common/identifiers';
 import { contentHash, externalIdOf, recordKey } from '../../common/record-key';
+import { checkOptionalText, checkText } from '../../common/text';
+import { checkTimeRange } from '../../common/time-range';
 import { Direction, directionOf } from '../../common/direction';
 import type { PersonnelFlowInput } from './personnel-flow.input';
 
@@ -11,6 +14,8 @@ export const MAX_TEXT_LENGTH = 200;
 const DAY_MS = 86_400_000;
 /** A pair's two flows overlap, or the later starts within a year of the earlier one's end. */
 export const MAX_PAIR_GAP_DAYS = 365;
+/** How far ahead a flow's dates may lie (a planned posting); a flow without a known end omits endDate. */
+export const MAX_YEARS_AHEAD = 10;
 
 /** What the rules need to know of an institution a record names. */
 export interface EndRef {
@@ -59,11 +64,12 @@ const overlap = (a: { start: number; end: number | null }, b: { start: number; e
   a.start <= (b.end ?? Infinity) && b.start <= (a.end ?? Infinity);
 
 export function maskIdNumber(idNumber: string): string {
-  const value = idNumber.trim();
+  const value = normaliseResidentId(idNumber);
   return value.length < 10 ? '*'.repeat(value.length) : `${value.slice(0, 6)}${'*'.repeat(value.length - 10)}${value.slice(-4)}`;
 }
 
 function text(value: string, field: string): void {
+  checkText(value, field);
   if (!value.trim()) throw new RuleViolation('REQUIRED', `${field} must not be empty`, field);
   if (value.length > MAX_TEXT_LENGTH) throw new RuleViolation('TOO_LONG', `${field} may hold at most ${MAX_TEXT_LENGTH} characters`, field);
 }
@@ -76,14 +82,32 @@ export interface PreparedFlow {
 }
 
 /** The checks of a record's own fields, before its identity counts in the batch. */
-export function prepareFlow(input: PersonnelFlowInput, index: number): PreparedFlow {
+export function prepareFlow(input: PersonnelFlowInput, index: number, now: Date = new Date()): PreparedFlow {
   text(input.source, 'source');
   text(input.externalId, 'externalId');
   text(input.staff.externalId, 'staff.externalId');
   text(input.staff.name, 'staff.name');
+  // Codes are looked up in SQL for the whole batch: a refused character must stop this record first.
+  checkText(input.fromCode, 'fromCode');
+  checkText(input.toCode, 'toCode');
+  checkText(input.staff.homeCode, 'staff.homeCode');
+  checkOptionalText(input.pairedExternalId, 'pairedExternalId');
+  // The name is shown to every token that reads the flow, provincial ones too.
+  checkNoIdentifier(input.staff.name, 'staff.name', 'IDENTIFYING_NAME');
   if (input.staff.phone !== undefined && input.staff.phone !== null && !/^[0-9+\-() ]{3,32}$/.test(input.staff.phone)) {
     throw new RuleViolation('INVALID_PHONE', 'staff.phone must be a phone number', 'staff.phone');
   }
+  if (input.staff.idNumber) checkResidentId(input.staff.idNumber, 'staff.idNumber', now);
+  const latest = new Date(Date.UTC(now.getUTCFullYear() + MAX_YEARS_AHEAD, now.getUTCMonth(), now.getUTCDate()));
+  const range = {
+    latest,
+    earlyCode: 'INVALID_DATE',
+    lateCode: 'INVALID_DATE',
+    lateSays: `is more than ${MAX_YEARS_AHEAD} years ahead (a flow without a known end omits endDate)`,
+    display: isoDay,
+  };
+  checkTimeRange(input.startDate, 'startDate', range);
+  if (input.endDate) checkTimeRange(input.endDate, 'endDate', range);
   return { index, key: recordKey(input.source, input.externalId), input };
 }
 

@@ -64,8 +64,11 @@ function fromRaw({ owner: _owner, position: _position, ...row }: RawFlow & { own
 }
 
 function decodeFlowKey(key: string): { start: string; id: number } {
-  const [start, id] = key.split('|');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(start ?? '') || !/^\d+$/.test(id ?? '')) throw badUserInput('after is not a cursor of this list', 'after');
+  // Signed, but maybe another list's: only a real day and an id of the int column are a key here.
+  const [start, id, ...rest] = key.split('|');
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(start ?? '') ? new Date(`${start}T00:00:00Z`) : null;
+  const valid = day !== null && !Number.isNaN(day.getTime()) && isoDay(day) === start && /^\d{1,12}$/.test(id ?? '') && Number(id) <= 2_147_483_647 && !rest.length;
+  if (!valid) throw badUserInput('after is not a cursor of this list', 'after');
   return { start, id: Number(id) };
 }
 

@@ -15,7 +15,7 @@ import { countersKeyString, readCounters, type CountersKey, type CountersSpec } 
 import type { CounterWindow } from './referral.enums';
 import type { ReferralFilter } from './referral.input';
 import type { ReferralCountersHub } from './referral.live';
-import { parseId, toReferral } from './referral.rows';
+import { MAX_ID, parseId, toReferral } from './referral.rows';
 import type { ReferralMemberSummary } from './referral-summary.type';
 import type { Referral, ReferralCounts } from './referral.type';
 
@@ -68,8 +68,9 @@ export class ReferralReader {
     const where: Prisma.ReferralWhereInput = { AND: conditions };
     let afterId: number | undefined;
     if (page.afterKey !== undefined) {
-      afterId = Number(page.afterKey);
-      if (!Number.isInteger(afterId)) throw badUserInput('after is not a cursor of this list', 'after');
+      // Signed, but maybe another list's: only a referral id is a key here.
+      afterId = /^[0-9]{1,10}$/.test(page.afterKey) ? Number(page.afterKey) : NaN;
+      if (!(afterId >= 1 && afterId <= MAX_ID)) throw badUserInput('after is not a cursor of this list', 'after');
     }
     const rows = await this.prisma.referral.findMany({
       where: { AND: [where, afterId !== undefined ? { id: { lt: afterId } } : {}] },

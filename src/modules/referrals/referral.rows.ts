@@ -4,7 +4,8 @@ import { notFound } from '../../common/errors';
 import type { ReferralContent, StatusTimes } from './referral.rules';
 import type { Referral } from './referral.type';
 
-const MAX_ID = 2 ** 31 - 1;
+/** The largest id of the int4 column. */
+export const MAX_ID = 2 ** 31 - 1;
 
 export type { ReferralRow };
 

@@ -2,7 +2,10 @@
 // look like, the status machine, a record's status history (and how a replay may extend it), and the
 // content hash that makes batch writes idempotent.
 import { RuleViolation } from '../../common/batch';
+import { checkNoIdentifier } from '../../common/identifiers';
 import { contentHash as hashOf } from '../../common/record-key';
+import { checkText } from '../../common/text';
+import { checkTimeRange } from '../../common/time-range';
 import { ReferralStatus } from './referral.enums';
 import type { CreateReferralInput } from './referral.input';
 
@@ -10,20 +13,15 @@ import type { CreateReferralInput } from './referral.input';
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 export const MAX_PATIENT_REF_LENGTH = 64;
 export const MAX_REASON_LENGTH = 500;
-/** Nothing is dated before this (a guard against 1970 and other defaulted dates). */
-export const EARLIEST_TIME = new Date('2000-01-01T00:00:00Z');
 
 const CJK = /[\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[\u{20000}-\u{3134f}]/u;
-/** An 18-character resident ID number (or the older 15-digit one), alone or inside a longer ref. */
-const RESIDENT_ID = /(^|[^0-9])([0-9]{17}[0-9Xx]|[0-9]{15})($|[^0-9])/;
-/** A mainland mobile number, with or without separators or +86, or a landline with its area code. */
-const PHONE = /(^|[^0-9])(\+?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2}($|[^0-9])|(^|[^0-9])0[1-9][0-9]{1,2}[ -]?[2-9][0-9]{6,7}($|[^0-9])/;
 
 /**
  * A pseudonymous patient reference is stored as given, unless it could identify the patient: it must
  * not hold CJK characters (a name), a resident ID number or a phone number.
  */
 export function checkPatientRef(ref: string, field = 'patientRef'): string {
+  checkText(ref, field);
   if (!ref.trim()) throw new RuleViolation('INVALID_PATIENT_REF', 'patientRef must not be empty', field);
   if (ref.length > MAX_PATIENT_REF_LENGTH) {
     throw new RuleViolation('INVALID_PATIENT_REF', `patientRef may hold at most ${MAX_PATIENT_REF_LENGTH} characters`, field);
@@ -31,12 +29,7 @@ export function checkPatientRef(ref: string, field = 'patientRef'): string {
   if (CJK.test(ref)) {
     throw new RuleViolation('IDENTIFYING_PATIENT_REF', 'patientRef must be pseudonymous: it holds CJK characters (a name?)', field);
   }
-  if (RESIDENT_ID.test(ref)) {
-    throw new RuleViolation('IDENTIFYING_PATIENT_REF', 'patientRef must be pseudonymous: it looks like a resident ID number', field);
-  }
-  if (PHONE.test(ref)) {
-    throw new RuleViolation('IDENTIFYING_PATIENT_REF', 'patientRef must be pseudonymous: it looks like a phone number', field);
-  }
+  checkNoIdentifier(ref, field, 'IDENTIFYING_PATIENT_REF');
   return ref;
 }
 
@@ -45,6 +38,7 @@ export const ICD10 = /^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$/;
 
 export function checkDiagnosisCode(code: string | null | undefined, field = 'diagnosisCode'): string | null {
   if (code === null || code === undefined) return null;
+  checkText(code, field);
   const normalized = code.trim().toUpperCase();
   if (!ICD10.test(normalized)) {
     throw new RuleViolation('INVALID_DIAGNOSIS_CODE', `diagnosisCode "${code}" is not an ICD-10 code such as I21.9, J18 or E11.65`, field);
@@ -53,23 +47,18 @@ export function checkDiagnosisCode(code: string | null | undefined, field = 'dia
 }
 
 export function checkReason(reason: string | null | undefined, field = 'reason'): string | null {
-  if (reason === null || reason === undefined || !reason.trim()) return null;
+  if (reason === null || reason === undefined) return null;
+  checkText(reason, field, { multiline: true });
+  if (!reason.trim()) return null;
   if (reason.length > MAX_REASON_LENGTH) throw new RuleViolation('INVALID_REASON', `reason may hold at most ${MAX_REASON_LENGTH} characters`, field);
   // Free text reaches provincial platforms: it must not carry the identifiers patientRef may not.
-  if (RESIDENT_ID.test(reason) || PHONE.test(reason)) {
-    throw new RuleViolation('IDENTIFYING_REASON', 'reason must not hold a resident ID number or a phone number', field);
-  }
+  checkNoIdentifier(reason, field, 'IDENTIFYING_REASON');
   return reason;
 }
 
 /** A time a source reports: not before 2000, not in the future beyond the clock skew. */
 export function checkTime(at: Date, field: string, now = new Date()): Date {
-  if (Number.isNaN(at.getTime())) throw new RuleViolation('INVALID_TIME', `${field} is not a valid time`, field);
-  if (at < EARLIEST_TIME) throw new RuleViolation('INVALID_TIME', `${field} is before ${EARLIEST_TIME.toISOString()}`, field);
-  if (at.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
-    throw new RuleViolation('TIME_IN_FUTURE', `${field} (${at.toISOString()}) lies in the future`, field);
-  }
-  return at;
+  return checkTimeRange(at, field, { latest: new Date(now.getTime() + MAX_CLOCK_SKEW_MS), lateCode: 'TIME_IN_FUTURE', lateSays: 'lies in the future' });
 }
 
 /** The legal next statuses of each status. */
@@ -209,6 +198,8 @@ export interface PreparedReferral {
 
 /** The (source, externalId) a referral is known by, trimmed and checked. */
 export function identityOf(input: { source: string; externalId: string }): { source: string; externalId: string } {
+  checkText(input.source, 'source');
+  checkText(input.externalId, 'externalId');
   const source = input.source.trim();
   const externalId = input.externalId.trim();
   if (!source || source.length > 64) throw new RuleViolation('INVALID_SOURCE', 'source must hold 1 to 64 characters', 'source');
@@ -218,6 +209,9 @@ export function identityOf(input: { source: string; externalId: string }): { sou
 
 /** Checks a referral's own fields (not its ends) and normalises them. */
 export function prepareReferral(input: CreateReferralInput, times: StatusTimes): PreparedReferral {
+  // The ends are looked up in SQL for the whole batch: a refused character must stop this record first.
+  checkText(input.fromCode, 'fromCode');
+  checkText(input.toCode, 'toCode');
   return {
     ...identityOf(input),
     content: {

@@ -1,0 +1,31 @@
+// The range of times and dates a source may report, shared by every domain: nothing before 2000 (a
+// guard against 1970, 0001 and other defaulted values) and nothing later than the domain allows
+// (a referral step not in the future; a personnel flow at most a few years ahead, never 9999-12-31
+// standing for "open").
+import { RuleViolation } from './batch/rule-violation';
+
+/** Nothing is dated before this. */
+export const EARLIEST_TIME = new Date('2000-01-01T00:00:00Z');
+
+export interface TimeRange {
+  /** The latest time allowed. */
+  latest: Date;
+  /** The code of a later one, e.g. TIME_IN_FUTURE. */
+  lateCode: string;
+  /** How the message says it, e.g. "lies in the future". */
+  lateSays: string;
+  /** The code of an earlier (or invalid) one: INVALID_TIME unless said. */
+  earlyCode?: string;
+  /** How times show in messages: ISO 8601 unless said (calendar days: YYYY-MM-DD). */
+  display?: (at: Date) => string;
+}
+
+/** Checks a time against the range: `earlyCode` before EARLIEST_TIME (or not a time at all), `lateCode` after `latest`. */
+export function checkTimeRange(at: Date, field: string, range: TimeRange): Date {
+  const earlyCode = range.earlyCode ?? 'INVALID_TIME';
+  const display = range.display ?? ((d: Date) => d.toISOString());
+  if (Number.isNaN(at.getTime())) throw new RuleViolation(earlyCode, `${field} is not a valid time`, field);
+  if (at < EARLIEST_TIME) throw new RuleViolation(earlyCode, `${field} (${display(at)}) is before ${display(EARLIEST_TIME)}`, field);
+  if (at > range.latest) throw new RuleViolation(range.lateCode, `${field} (${display(at)}) ${range.lateSays}`, field);
+  return at;
+}

@@ -1,0 +1,103 @@
+// Personal identifiers in free text, and resident ID numbers sent as such (src/common/identifiers.ts).
+import 'reflect-metadata';
+import { checkNoIdentifier, checkResidentId, findIdentifier, normaliseForMatching, residentIdCheckCharacter, residentIdProblem } from '../../src/common/identifiers';
+
+describe('findIdentifier: found however it is written', () => {
+  test.each([
+    ['a mobile number', '13800138000', 'phone number'],
+    ['full-width digits', '１３８００１３８０００', 'phone number'],
+    ['dotted', '138.0013.8000', 'phone number'],
+    ['spaced', '联系 138 0013 8000', 'phone number'],
+    ['hyphenated with +86', '+86-138-0013-8000', 'phone number'],
+    ['in brackets with 86', '(86)13800138000', 'phone number'],
+    ['CJK numerals', '电话一三八〇〇一三八〇〇〇', 'phone number'],
+    ['circled digits', '①③⑧⓪⓪①③⑧⓪⓪⓪'.replace(/⓪/g, '0'), 'phone number'],
+    ['a landline with its area code', '0561-3021234', 'phone number'],
+    ['a landline in brackets', '(0558)6123456', 'phone number'],
+    ['a resident ID', '34062119800101123X', 'resident ID number'],
+    ['a resident ID, spaced', '340621 19800101 123X', 'resident ID number'],
+    ['a resident ID, lower-case x and hyphens', '340621-19800101-123x', 'resident ID number'],
+    ['a resident ID in full width', '３４０６２１１９８００１０１１２３Ｘ', 'resident ID number'],
+    ['a resident ID beside a phone number in a name', '张三 13800138000 34062119800101123X', 'resident ID number'],
+    ['a phone number in a name', '张三13800138000', 'phone number'],
+    ['with 0086', '0086 138 0013 8000', 'phone number'],
+    ['an old 15-digit ID', '340621800101123', 'resident ID number'],
+  ])('%s', (_what, text, kind) => {
+    expect(findIdentifier(text)).toBe(kind);
+  });
+});
+
+describe('findIdentifier: legitimate content passes', () => {
+  test.each([
+    ['a date', '复查 2023-01-15'],
+    ['a date and time', '2023-01-15 08:30 到达'],
+    ['a date with slashes', '2023/01/15'],
+    ['counts', '住院 12 天，复查 3 次，共 2 例'],
+    ['vital signs', '血压 135/85 mmHg，体温 36.5，心率 72'],
+    ['an institution code', '340621-SX-T01-V001'],
+    ['ICD-10 codes', 'I21.9, E11.65, J18'],
+    ['a unified social credit code', '12340621MB1234567X'],
+    ['an 18-digit record number with no birth date in it', '202301150012345678'],
+    ['a 13-digit referral number', '转诊号 2023011500012'],
+    ['a long number', '12345678901234567890123'],
+    ['a name', '张三'],
+    ['Chinese numerals in prose', '第一次复查，二〇二三年一月'],
+  ])('%s', (_what, text) => {
+    expect(findIdentifier(text)).toBeNull();
+  });
+});
+
+test('normalisation: NFKC, and CJK numerals only in runs that spell a number', () => {
+  expect(normaliseForMatching('１３８ ００１３－８０００')).toBe('138 0013-8000');
+  expect(normaliseForMatching('张三 一三八〇〇一三八〇〇〇')).toBe('张三 13800138000');
+});
+
+test('separators never join two numbers, nor hide the end of one', () => {
+  expect(findIdentifier('张三 13800138000 999')).toBe('phone number');
+  expect(findIdentifier('张三 138.0013.8000')).toBe('phone number');
+  expect(findIdentifier('2023-01-15 2024-02-20 2025-03-30')).toBeNull();
+  expect(findIdentifier('2023/1/15 2023.02.20 13 次')).toBeNull();
+});
+
+test('matching stays linear on long runs of digits and separators', () => {
+  const started = process.hrtime.bigint();
+  for (const filler of ['1 ', '1-.', '0', '19', '1 3 ']) findIdentifier(filler.repeat(2000) + 'x');
+  expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1000);
+});
+
+test('checkNoIdentifier throws the code given, on the field, without quoting the value', () => {
+  expect(() => checkNoIdentifier('张三 138.0013.8000', 'staff.name', 'IDENTIFYING_NAME')).toThrow(
+    expect.objectContaining({ code: 'IDENTIFYING_NAME', field: 'staff.name', message: expect.not.stringContaining('138') }),
+  );
+  expect(() => checkNoIdentifier(null, 'reason', 'IDENTIFYING_REASON')).not.toThrow();
+});
+
+describe('resident ID numbers (GB 11643-1999)', () => {
+  const today = new Date('2026-01-01T00:00:00Z');
+  test('the check character is ISO 7064 MOD 11-2', () => {
+    expect(residentIdCheckCharacter('11010519491231002')).toBe('X'); // the standard's own example
+    expect(residentIdCheckCharacter('34062119800101123')).toBe('8');
+  });
+
+  test.each([
+    ['340621198001011238', null],
+    ['11010519491231002X', null],
+    ['34062119800101123X', 'has a wrong check digit'],
+    ['340621199001011234', 'has a wrong check digit'],
+    ['34062119800101123', 'must be 18 characters: 17 digits and a check digit or X'],
+    ['3406211980010112388', 'must be 18 characters: 17 digits and a check digit or X'],
+    ['A40621198001011238', 'must be 18 characters: 17 digits and a check digit or X'],
+    ['340621198002301236', 'holds no plausible birth date'], // 30 February
+    ['340621189901011231', 'holds no plausible birth date'], // 1899
+    ['340621202701011234', 'holds no plausible birth date'], // after today
+  ])('%s', (id, problem) => {
+    expect(residentIdProblem(id, today)).toBe(problem);
+  });
+
+  test('checkResidentId normalises (full width, spaces, lower-case x) and names the field', () => {
+    expect(checkResidentId(' １１０１０５ 19491231 002x ', 'staff.idNumber', today)).toBe('11010519491231002X');
+    expect(() => checkResidentId('9'.repeat(200_000), 'staff.idNumber', today)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ID_NUMBER', field: 'staff.idNumber', message: 'staff.idNumber is not a resident ID number: it is far too long' }),
+    );
+  });
+});
