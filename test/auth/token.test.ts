@@ -10,7 +10,10 @@ import jwt from 'jsonwebtoken';
 import { loadTokenKeys } from '../../src/auth/keys';
 import { ROLES } from '../../src/auth/principal';
 import { issueToken, MAX_CLOCK_SKEW_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, TokenError, verifyToken } from '../../src/auth/token';
+import { loadConfig } from '../../src/config';
+import { startTestGateway } from '../support/gateway';
 import { buildGateway, ROOT } from '../support/process';
+import { connect, runOnce } from '../support/ws';
 
 const SECRET = 'unit-test-secret';
 const DAY = 24 * 3600;
@@ -110,6 +113,26 @@ describe('an outside issuer\'s public keys', () => {
     const privateJwks = path.join(dir, 'private.json');
     fs.writeFileSync(privateJwks, JSON.stringify({ keys: [ec.privateKey.export({ format: 'jwk' })] }));
     expect(() => loadTokenKeys({ secret: SECRET, jwksFile: privateJwks })).toThrow(/private key/);
+  });
+
+  test('JWT_PUBLIC_KEY_FILE and JWKS_FILE: a gateway accepts the issuer\'s tokens over HTTP and graphql-ws', async () => {
+    expect(loadConfig({ JWT_PUBLIC_KEY_FILE: pemFile, JWKS_FILE: jwksFile })).toMatchObject({ jwtPublicKeyFile: pemFile, jwksFile });
+    const t = await startTestGateway({ jwtPublicKeyFile: pemFile, jwksFile, seedDemo: 'never' });
+    try {
+      const rs256 = jwt.sign({ ...timed(), role: 'PROVINCE', scope: '340000' }, rsa.privateKey, { algorithm: 'RS256' });
+      expect(await t.execute('{ viewer { role scope } }', undefined, rs256)).toEqual({ status: 200, data: { viewer: { role: 'PROVINCE', scope: '340000' } } });
+      const es256 = jwt.sign(timed(), ec.privateKey, { algorithm: 'ES256', keyid: 'province-2026' });
+      const client = connect(t.gateway.url, `Bearer ${es256}`);
+      try {
+        expect(await runOnce(client, '{ viewer { role scope } }')).toEqual({ data: { viewer: { role: 'COUNTY', scope: 'YGT-340621-SX' } } });
+      } finally {
+        await client.dispose();
+      }
+      const forged = jwt.sign(timed(), other.privateKey, { algorithm: 'ES256', keyid: 'province-2026' });
+      expect((await t.execute('{ viewer { role } }', undefined, forged)).status).toBe(401);
+    } finally {
+      await t.stop();
+    }
   });
 });
 
