@@ -81,7 +81,7 @@ export class TokenError extends Error {
   }
 }
 
-export function verifyToken(keys: string | TokenKeys, token: string, now = Math.floor(Date.now() / 1000)): Principal {
+export function verifyToken(keys: string | TokenKeys, token: string): Principal {
   let claims: jwt.JwtPayload | string;
   try {
     claims = verifySignature(typeof keys === 'string' ? { secret: keys, publicKeys: [] } : keys, token);
@@ -96,7 +96,7 @@ export function verifyToken(keys: string | TokenKeys, token: string, now = Math.
   if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') {
     throw new TokenError('The bearer token must carry exp and iat', false);
   }
-  if (claims.iat > now + MAX_CLOCK_SKEW_SECONDS) throw new TokenError('The bearer token is issued in the future (iat)', false);
+  if (claims.iat > Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS) throw new TokenError('The bearer token is issued in the future (iat)', false);
   const cap = MAX_TOKEN_LIFETIME_SECONDS[claims.role];
   if (claims.exp - claims.iat > cap) {
     throw new TokenError(`The bearer token lives longer than a ${claims.role} token may (${cap / DAY} days from iat to exp)`, false);
@@ -104,7 +104,7 @@ export function verifyToken(keys: string | TokenKeys, token: string, now = Math.
   return { role: claims.role, scope: claims.scope, subject: claims.sub ?? '', expiresAt: claims.exp };
 }
 
-/** Checks the signature with the key the token's algorithm (and kid) calls for; no other key is tried. */
+/** Checks the signature with the keys of the token's algorithm (and kid) only: an RS256 key never checks an HS256 token. */
 function verifySignature(keys: TokenKeys, token: string): jwt.JwtPayload | string {
   const header = jwt.decode(token, { complete: true })?.header;
   if (!header || header.alg === 'HS256') return jwt.verify(token, secretKey(keys.secret), { algorithms: ['HS256'] });
