@@ -10,6 +10,7 @@ import type { ServerOptions } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { WebSocket } from 'ws';
+import { callerKey } from '../auth/caller';
 import type { Principal } from '../auth/principal';
 
 export const RATE_LIMITED = 'RATE_LIMITED';
@@ -33,10 +34,6 @@ export interface CallerLimits {
   /** Whether requests are counted in Redis now (false without REDIS_URL, or while it is unreachable). */
   countingInRedis(): boolean;
   close(): Promise<void>;
-}
-
-export function callerKey(principal: Principal): string {
-  return `${principal.role}|${principal.scope}|${principal.subject}`;
 }
 
 /** The window of the burst allowance (2 × MAX_REQUESTS_PER_SECOND more requests in it). */
