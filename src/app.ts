@@ -8,6 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { PubSub } from 'type-graphql';
+import { loadTokenKeys } from './auth/keys';
 import type { Principal } from './auth/principal';
 import { ErrorCode } from './common/errors';
 import { useCursorSecret } from './common/pagination';
@@ -16,7 +17,10 @@ import { createRequestContext, type LiveParts, type RequestContext } from './con
 import type { Database } from './db/client';
 import { listMigrationNames } from './db/migrate';
 import { requireBearer, sendError } from './http/auth';
+import { createCallerLimits } from './http/caller-limits';
+import { corsFor } from './http/cors';
 import { EXPLORER_HTML } from './http/explorer';
+import { EXPLORER_CSP, securityHeaders } from './http/headers';
 import { checkOperationLimits, type OperationLimits } from './http/limits';
 import { attachSubscriptions } from './http/subscriptions';
 import { buildGatewaySchema } from './schema';
@@ -46,8 +50,11 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
   useCursorSecret(jwtSecret); // cursors signed with a key of the deployment: every instance takes them
   const schema = await buildGatewaySchema({ pubSub });
   const limits: OperationLimits = { maxDepth: config.maxQueryDepth, maxComplexity: config.maxQueryComplexity };
+  const tokenKeys = loadTokenKeys({ secret: jwtSecret, publicKeyFile: config.jwtPublicKeyFile, jwksFile: config.jwksFile });
+  const callerLimits = createCallerLimits({ ...config, log });
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   const httpServer = http.createServer(app);
   // Node's default (5 s) is below the idle timeout of common proxies and load balancers, which then
   // reuse a connection the gateway is closing and get ECONNRESET. Idle connections are still closed
@@ -57,8 +64,9 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
     httpServer,
     path: GRAPHQL_PATH,
     schema,
-    jwtSecret,
+    tokenKeys,
     limits,
+    callerLimits,
     createContext,
     maxPayloadBytes: config.maxBodyBytes,
     maskError: (error) => maskError(error, config.production, log),
@@ -94,9 +102,11 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
     const problem = stopping() ? 'shutting down' : await readinessProblem(db);
     res.status(problem ? 503 : 200).json(problem ? { status: 'unavailable', reason: problem } : { status: 'ready' });
   });
+  app.use(GRAPHQL_PATH, corsFor(config.corsOrigins));
   // The browser page; it carries no data, so it needs no token.
   app.get(GRAPHQL_PATH, (req, res, next) => {
     if (req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {
+      res.setHeader('Content-Security-Policy', EXPLORER_CSP);
       res.type('html').send(EXPLORER_HTML);
       return;
     }
@@ -104,7 +114,8 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
   });
   app.use(
     GRAPHQL_PATH,
-    requireBearer(jwtSecret),
+    requireBearer(tokenKeys),
+    callerLimits.http,
     express.json({ limit: config.maxBodyBytes }),
     expressMiddleware(apollo, {
       context: async ({ res }) => createContext(res.locals.principal as Principal),
@@ -122,7 +133,13 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
   });
 
   // Stopping Apollo drains HTTP (in-flight requests finish) and the subscriptions, then closes them.
-  return { httpServer, stop: () => apollo.stop() };
+  return {
+    httpServer,
+    stop: async () => {
+      await apollo.stop();
+      await callerLimits.close();
+    },
+  };
 }
 
 async function readinessProblem(db: Database): Promise<string | undefined> {

@@ -13,6 +13,16 @@ export interface GatewayConfig {
   dataDir: string;
   /** HMAC secret for bearer tokens; the embedded demo generates one when unset. */
   jwtSecret?: string;
+  /** PEM file of an outside issuer's public keys or certificates (RS256/ES256 tokens). */
+  jwtPublicKeyFile?: string;
+  /** JWKS file of an outside issuer's public keys (RS256/ES256 tokens, chosen by kid). */
+  jwksFile?: string;
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins: string[];
+  /** Requests one caller (token subject) may make per second over HTTP and graphql-ws; 0: no limit. */
+  maxRequestsPerSecond: number;
+  /** graphql-ws sockets one caller (token subject) may hold open on one instance; 0: no limit. */
+  maxSocketsPerCaller: number;
   /** Load the demo data into an empty database at start: 'auto' = only on the embedded default. */
   seedDemo: 'auto' | 'always' | 'never';
   maxQueryDepth: number;
@@ -44,6 +54,23 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return value;
 }
 
+/** CORS_ORIGINS: comma-separated origins (`https://host[:port]`), each exactly as a browser sends it. */
+function origins(raw: string | undefined): string[] {
+  const list = (raw ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of list) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
+      throw new Error(`CORS_ORIGINS must list origins such as https://dashboard.example.cn, got "${origin}"`);
+    }
+  }
+  return list;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<GatewayConfig> = {}): GatewayConfig {
   const dataDir = path.resolve(env.DATA_DIR ?? path.join(process.cwd(), 'data'));
   const seed = env.SEED_DEMO ?? 'auto';
@@ -60,6 +87,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     pgliteDir: env.PGLITE_DIR?.startsWith('memory://') ? env.PGLITE_DIR : path.resolve(env.PGLITE_DIR ?? path.join(dataDir, 'pglite')),
     dataDir,
     jwtSecret: env.JWT_SECRET || undefined,
+    jwtPublicKeyFile: env.JWT_PUBLIC_KEY_FILE || undefined,
+    jwksFile: env.JWKS_FILE || undefined,
+    corsOrigins: origins(env.CORS_ORIGINS),
+    // A screen sends a few requests a minute; a provincial bulk pull pages at tens a second.
+    maxRequestsPerSecond: int(env, 'MAX_REQUESTS_PER_SECOND', 50),
+    // One socket per screen; a control room of a dozen screens sharing one token fits.
+    maxSocketsPerCaller: int(env, 'MAX_SOCKETS_PER_CALLER', 20),
     seedDemo: seed,
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12),
     maxQueryComplexity: int(env, 'MAX_QUERY_COMPLEXITY', 5000),

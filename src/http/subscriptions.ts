@@ -6,8 +6,9 @@ import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } 
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../auth/principal';
-import { bearerToken, TokenError, verifyToken } from '../auth/token';
+import { bearerToken, TokenError, verifyToken, type TokenKeys } from '../auth/token';
 import type { RequestContext } from '../module';
+import type { CallerLimits } from './caller-limits';
 import { checkOperationLimits, type OperationLimits } from './limits';
 import { subscribeSharingResults } from './shared-results';
 
@@ -26,8 +27,10 @@ export function attachSubscriptions(options: {
   httpServer: Server;
   path: string;
   schema: GraphQLSchema;
-  jwtSecret: string;
+  tokenKeys: TokenKeys;
   limits: OperationLimits;
+  /** Sockets per caller (4429 over it) and the callers' request rate. */
+  callerLimits: CallerLimits;
   /** A fresh request context (services and DataLoaders) for one subscription operation. */
   createContext: (principal: Principal) => RequestContext;
   /** Largest message accepted on a socket (HTTP's MAX_BODY_BYTES). */
@@ -46,7 +49,7 @@ export function attachSubscriptions(options: {
     extra.expiryTimer = setTimeout(() => closeOnExpiry(extra), Math.min(msLeft, 2 ** 31 - 1));
   };
   const cleanup = useServer<Record<string, unknown> | undefined, Partial<ConnectionExtra>>(
-    {
+    options.callerLimits.guard({
       schema: options.schema,
       // Shareable payloads (the live counters) are executed once per event, not once per subscriber.
       subscribe: subscribeSharingResults,
@@ -55,7 +58,7 @@ export function attachSubscriptions(options: {
         const token = bearerToken(ctx.connectionParams?.authorization);
         try {
           if (!token) throw new TokenError('connectionParams.authorization must be "Bearer <token>"', false);
-          extra.principal = verifyToken(options.jwtSecret, token);
+          extra.principal = verifyToken(options.tokenKeys, token);
         } catch (error) {
           extra.socket.close(CLOSE_UNAUTHORIZED, error instanceof Error ? error.message : 'Unauthorized');
           return false;
@@ -98,7 +101,7 @@ export function attachSubscriptions(options: {
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors?.length ? { ...result, errors: result.errors.map((error) => options.maskError(error)) } : undefined,
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => options.maskError(error)),
-    },
+    }),
     wsServer,
   );
   return {

@@ -15,7 +15,8 @@ let t: TestGateway;
 let source: string;
 const open: Subscriber[] = [];
 beforeAll(async () => {
-  t = await startTestGateway({ redisUrl: REDIS_URL });
+  // A load test: one source token writes 1,000 times at once, beyond any caller's request rate.
+  t = await startTestGateway({ redisUrl: REDIS_URL, maxRequestsPerSecond: 0 });
   source = t.token('SOURCE_SYSTEM', HK);
 });
 afterEach(async () => {

@@ -1,9 +1,10 @@
 // Authentication and scope: each role sees exactly its scope, through top-level lists, lookups,
 // filters and nested paths, on HTTP and on graphql-ws.
+import jwt from 'jsonwebtoken';
 import type { Role } from '../../src/auth/principal';
 import { issueToken } from '../../src/auth/token';
 import { buildStructureDemo } from '../../src/modules/structure/structure.demo';
-import { startTestGateway, type TestGateway } from '../support/gateway';
+import { startTestGateway, TEST_JWT_SECRET, type TestGateway } from '../support/gateway';
 import { closeCode, connect, runOnce } from '../support/ws';
 
 const demo = buildStructureDemo();
@@ -149,6 +150,12 @@ describe('authentication', () => {
       body: query,
     });
 
+  // Signed with the gateway's secret but without exp (valid forever), beyond the COUNTY cap, or issued in the future.
+  const now = Math.floor(Date.now() / 1000);
+  const noExpiry = () => jwt.sign({ role: 'COUNTY', scope: 'YGT-340621-SX' }, TEST_JWT_SECRET, { algorithm: 'HS256' });
+  const tooLong = () => jwt.sign({ role: 'COUNTY', scope: 'YGT-340621-SX' }, TEST_JWT_SECRET, { algorithm: 'HS256', expiresIn: 31 * 24 * 3600 });
+  const future = () => jwt.sign({ role: 'COUNTY', scope: 'YGT-340621-SX', iat: now + 600, exp: now + 3600 }, TEST_JWT_SECRET, { algorithm: 'HS256' });
+
   test('no token, a malformed, forged or expired one, or an unknown role: HTTP 401 UNAUTHENTICATED', async () => {
     const bad = [
       undefined,
@@ -158,6 +165,9 @@ describe('authentication', () => {
       `Bearer ${issueToken('another-secret', { role: 'COUNTY', scope: 'YGT-340621-SX' })}`,
       `Bearer ${t.token('COUNTY', 'YGT-340621-SX', -60)}`,
       `Bearer ${issueToken('test-secret-not-for-production', { role: 'ADMIN' as Role, scope: '*' })}`,
+      `Bearer ${noExpiry()}`,
+      `Bearer ${tooLong()}`,
+      `Bearer ${future()}`,
     ];
     for (const authorization of bad) {
       const response = await post(authorization);
@@ -177,6 +187,7 @@ describe('authentication', () => {
     expect(await closeCode(t.gateway.url)).toBe(4401);
     expect(await closeCode(t.gateway.url, 'Bearer nonsense')).toBe(4401);
     expect(await closeCode(t.gateway.url, `Bearer ${t.token('COUNTY', 'YGT-340621-SX', -5)}`)).toBe(4401);
+    for (const token of [noExpiry(), tooLong(), future()]) expect(await closeCode(t.gateway.url, `Bearer ${token}`)).toBe(4401);
     expect(await closeCode(t.gateway.url, `Bearer ${t.token('COUNTY', 'YGT-340621-SX', 1)}`, 5000)).toBe(4403);
   });
 });
