@@ -4,7 +4,7 @@
 // but not across aliases with distinct arguments: 2,400 aliases of `referrals(filter: …)` were 2,400
 // statements (issue 8). With 30 per statement, 5,000 buys at most 166 statements; the few lookups
 // every operation makes besides (scope, batched codes) keep an accepted operation under 200. The
-// per-field table is in README.md, "Operation limits"; test/server/limits-cost.test.ts measures it.
+// per-field table is in README.md, "Operation limits"; test/server/limits.test.ts measures it.
 import type { ComplexityEstimatorArgs } from 'graphql-query-complexity';
 
 export const SQL_STATEMENT_COST = 30;

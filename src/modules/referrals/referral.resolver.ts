@@ -29,7 +29,7 @@ export class ReferralResolver {
 
   @Authorized(Permission.WRITE_REFERRALS)
   @Mutation(() => Referral, {
-    complexity: sqlField(10),
+    complexity: sqlField(4),
     description:
       'Opens a referral (SOURCE_SYSTEM tokens: within their group; INSTITUTION tokens: from or to themselves). ' +
       'Sending the same (source, externalId) with the same data again returns the stored referral.',
@@ -40,7 +40,7 @@ export class ReferralResolver {
 
   @Authorized(Permission.WRITE_REFERRALS)
   @Mutation(() => Referral, {
-    complexity: sqlField(10),
+    complexity: sqlField(4),
     description:
       'Moves a referral along REQUESTED → ACCEPTED → ARRIVED → COMPLETED, or to REJECTED/CANCELLED from REQUESTED or ACCEPTED. ' +
       'Repeating the current status with the same time changes nothing. An INSTITUTION token moves the referrals sent to it, ' +
