@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   };
   const summary = (body: { errors?: { message: string; extensions?: { code?: string } }[]; data?: unknown }) =>
     body.errors?.length ? `${body.errors[0].extensions?.code ?? '?'}${body.errors.length > 1 ? ` (+${body.errors.length - 1})` : ''}: ${body.errors[0].message.slice(0, 60)}` : 'data';
-  const ws = createClient({ url: gateway.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` }, lazy: false });
+  const ws = createClient({ url: gateway.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` }, lazy: true });
   // Warm up (JIT, connections) so that the first case is not charged for them.
   for (let i = 0; i < 20; i++) {
     await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: `{ viewer { ${repeat(5000, () => 'scope')} } }` }) });

@@ -14,7 +14,7 @@ import { createRequestContext, type LiveParts, type RequestContext } from './con
 import type { Database } from './db/client';
 import { listMigrationNames } from './db/migrate';
 import { requireBearer } from './http/auth';
-import { bodyErrorHandler, codeForRequestError, hideSuggestions, withoutSuggestions } from './http/client-errors';
+import { bodyErrorHandler, codeForRequestError, hideErrorSuggestions, hideSuggestions } from './http/client-errors';
 import { EXPLORER_HTML } from './http/explorer';
 import type { OperationLimits } from './http/limits';
 import { guardRequests, operationLimitsPlugin } from './http/operation-guard';
@@ -133,11 +133,7 @@ async function readinessProblem(db: Database): Promise<string | undefined> {
  * message is replaced, as Apollo's formatError does for HTTP.
  */
 function maskError(error: GraphQLError, production: boolean, log: (line: string) => void): GraphQLError {
-  if (error.extensions?.code) {
-    return production && withoutSuggestions(error.message) !== error.message
-      ? new GraphQLError(withoutSuggestions(error.message), { nodes: error.nodes, path: error.path, extensions: error.extensions })
-      : error;
-  }
+  if (error.extensions?.code) return production ? hideErrorSuggestions(error) : error;
   log(`Internal error (graphql-ws): ${error.originalError?.stack ?? error.message}`);
   if (!production) return error;
   return new GraphQLError('Internal server error', { path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });

@@ -46,6 +46,12 @@ export function hideSuggestions(formatted: GraphQLFormattedError): GraphQLFormat
   return message === formatted.message ? formatted : { ...formatted, message };
 }
 
+/** The same for graphql-ws's errors (variable coercion, execution) before they are sent. */
+export function hideErrorSuggestions(error: GraphQLError): GraphQLError {
+  const message = withoutSuggestions(error.message);
+  return message === error.message ? error : new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions: error.extensions });
+}
+
 /**
  * Express errors before GraphQL runs (the body parser's: size, encoding, charset, a corrupt gzip or
  * deflate stream, JSON) in GraphQL's JSON error shape, never Express's HTML page.

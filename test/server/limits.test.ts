@@ -159,6 +159,18 @@ describe('cost that follows SQL', () => {
     expect(t.gateway.db.statementCount()).toBe(before);
   });
 
+  test('the cheapest statements mixed (root connections and single lookups) fill the budget with at most 200 statements', async () => {
+    const token = t.token('PROVINCE', '340000');
+    // 31 of the budget per statement: the best ratio the cost table leaves.
+    const mix = (n: number) =>
+      `{ ${repeat(n, (i) => [shapes.referrals, shapes.institutions, shapes.countyGroups, shapes.referral][i % 4](i).replace(/^a/, `m${i % 4}_`))} }`;
+    let n = 60;
+    while (code((await t.execute(mix(n + 1), undefined, token)).errors) !== 'QUERY_TOO_COMPLEX') n++;
+    const statements = await t.countStatements(() => t.execute(mix(n), undefined, token));
+    expect(statements).toBeLessThanOrEqual(200);
+    expect(statements).toBeGreaterThan(n);
+  });
+
   test.each(Object.keys(shapes))('the most aliases of %s that are accepted run at most 200 SQL statements', async (name) => {
     const token = t.token('PROVINCE', '340000');
     // The largest count the gateway accepts (refusals are answered before any SQL runs).
