@@ -90,6 +90,13 @@ function fakeValue(type: GraphQLInputType): unknown {
   return ({ Int: 100, Boolean: true, Float: 1, DateTime: '2024-01-01T00:00:00Z', Date: '2024-01-01' } as Record<string, unknown>)[named.name] ?? 'x';
 }
 
+test('the limits are read from the environment, with documented defaults', () => {
+  expect(loadConfig({})).toMatchObject({ maxQueryTokens: 10_000, maxQueryAliases: 200, maxQueryDirectives: 50, maxRepeatedFields: 10, maxQueryComplexity: 5000 });
+  expect(loadConfig({ MAX_QUERY_TOKENS: '2000', MAX_QUERY_ALIASES: '20', MAX_QUERY_DIRECTIVES: '5', MAX_REPEATED_FIELDS: '3' })).toMatchObject({
+    maxQueryTokens: 2000, maxQueryAliases: 20, maxQueryDirectives: 5, maxRepeatedFields: 3,
+  });
+});
+
 describe('contract operations', () => {
   let schema: GraphQLSchema;
   beforeAll(async () => {
