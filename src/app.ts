@@ -1,27 +1,28 @@
 // The app builder: Express and Apollo on one HTTP server, graphql-ws on the same path, the health
 // endpoints and the browser page. It opens nothing and listens on nothing: server.ts does.
 import http from 'node:http';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { PubSub } from 'type-graphql';
 import { loadTokenKeys } from './auth/keys';
 import type { Principal } from './auth/principal';
-import { ErrorCode } from './common/errors';
 import { useCursorSecret } from './common/pagination';
 import type { GatewayConfig } from './config';
 import { createRequestContext, type LiveParts, type RequestContext } from './context';
 import type { Database } from './db/client';
 import { listMigrationNames } from './db/migrate';
-import { requireBearer, sendError } from './http/auth';
+import { requireBearer } from './http/auth';
 import { createCallerLimits } from './http/caller-limits';
+import { bodyErrorHandler, codeForRequestError, hideErrorSuggestions, hideSuggestions } from './http/client-errors';
 import { corsFor } from './http/cors';
 import { EXPLORER_HTML } from './http/explorer';
 import { EXPLORER_CSP, securityHeaders } from './http/headers';
-import { checkOperationLimits, type OperationLimits } from './http/limits';
+import type { OperationLimits } from './http/limits';
+import { guardRequests, operationLimitsPlugin } from './http/operation-guard';
 import { attachSubscriptions } from './http/subscriptions';
 import { buildGatewaySchema } from './schema';
 
@@ -49,7 +50,14 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
   const createContext = (principal: Principal) => createRequestContext(db.prisma, principal, live);
   useCursorSecret(jwtSecret); // cursors signed with a key of the deployment: every instance takes them
   const schema = await buildGatewaySchema({ pubSub });
-  const limits: OperationLimits = { maxDepth: config.maxQueryDepth, maxComplexity: config.maxQueryComplexity };
+  const limits: OperationLimits = {
+    maxDepth: config.maxQueryDepth,
+    maxComplexity: config.maxQueryComplexity,
+    maxTokens: config.maxQueryTokens,
+    maxAliases: config.maxQueryAliases,
+    maxDirectives: config.maxQueryDirectives,
+    maxRepeatedFields: config.maxRepeatedFields,
+  };
   const tokenKeys = loadTokenKeys({ secret: jwtSecret, publicKeyFile: config.jwtPublicKeyFile, jwksFile: config.jwksFile });
   const callerLimits = createCallerLimits({ ...config, log });
   const app = express();
@@ -70,26 +78,19 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
     createContext,
     maxPayloadBytes: config.maxBodyBytes,
     maskError: (error) => maskError(error, config.production, log),
+    production: config.production,
   });
-  const limitsPlugin: ApolloServerPlugin<RequestContext> = {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ request, document }) {
-          const error = checkOperationLimits(schema, document, request.variables, request.operationName, limits);
-          if (error) throw error;
-        },
-      };
-    },
-  };
   const apollo = new ApolloServer<RequestContext>({
     schema,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
       { async serverWillStart() { return { drainServer: () => subscriptions.dispose() }; } },
       ApolloServerPluginLandingPageDisabled(),
-      limitsPlugin,
+      operationLimitsPlugin<RequestContext>(schema, limits),
     ],
     includeStacktraceInErrorResponses: !config.production,
+    hideSchemaDetailsFromClientErrors: config.production, // no "Did you mean …" in validation errors
+    parseOptions: { maxTokens: limits.maxTokens }, // guardRequests checks first; this bounds any other path
     stopOnTerminationSignals: false, // main.ts owns shutdown: stop(), then the database, then exit 0
     formatError: (formatted, error) => maskInternalErrors(formatted, error, config.production, log),
   });
@@ -117,20 +118,12 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
     requireBearer(tokenKeys),
     callerLimits.http,
     express.json({ limit: config.maxBodyBytes }),
+    guardRequests(schema, limits),
     expressMiddleware(apollo, {
       context: async ({ res }) => createContext(res.locals.principal as Principal),
     }),
   );
-  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') {
-      sendError(res, 413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body exceeds ${config.maxBodyBytes} bytes`);
-    } else if (type === 'entity.parse.failed') {
-      sendError(res, 400, ErrorCode.BAD_USER_INPUT, 'The request body is not valid JSON');
-    } else {
-      next(error);
-    }
-  });
+  app.use(bodyErrorHandler(config.maxBodyBytes, log));
 
   // Stopping Apollo drains HTTP (in-flight requests finish) and the subscriptions, then closes them.
   return {
@@ -159,7 +152,7 @@ async function readinessProblem(db: Database): Promise<string | undefined> {
  * message is replaced, as Apollo's formatError does for HTTP.
  */
 function maskError(error: GraphQLError, production: boolean, log: (line: string) => void): GraphQLError {
-  if (error.extensions?.code) return error;
+  if (error.extensions?.code) return production ? hideErrorSuggestions(error) : error;
   log(`Internal error (graphql-ws): ${error.originalError?.stack ?? error.message}`);
   if (!production) return error;
   return new GraphQLError('Internal server error', { path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
@@ -173,7 +166,9 @@ function maskInternalErrors(
   log: (line: string) => void,
 ): GraphQLFormattedError {
   const code = formatted.extensions?.code;
-  if (code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  const requestCode = codeForRequestError(error); // Apollo's 4xx errors without a code
+  if (requestCode) return { ...formatted, extensions: { ...formatted.extensions, code: requestCode } };
+  if (code !== 'INTERNAL_SERVER_ERROR') return production ? hideSuggestions(formatted) : formatted;
   const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
   log(`Internal error: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
   return production ? { message: 'Internal server error', extensions: { code }, path: formatted.path } : formatted;

@@ -27,6 +27,14 @@ export interface GatewayConfig {
   seedDemo: 'auto' | 'always' | 'never';
   maxQueryDepth: number;
   maxQueryComplexity: number;
+  /** Lexical tokens a document may have; parsing stops past it (before validation, as the next three). */
+  maxQueryTokens: number;
+  /** Aliases an operation may have, its fragments included. */
+  maxQueryAliases: number;
+  /** Directives an operation may have, its fragments included. */
+  maxQueryDirectives: number;
+  /** Fields with the same response name one selection set may hold (graphql-js validation is quadratic in them). */
+  maxRepeatedFields: number;
   maxBodyBytes: number;
   shutdownTimeoutMs: number;
   /**
@@ -97,6 +105,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     seedDemo: seed,
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12),
     maxQueryComplexity: int(env, 'MAX_QUERY_COMPLEXITY', 5000),
+    maxQueryTokens: int(env, 'MAX_QUERY_TOKENS', 10_000),
+    maxQueryAliases: int(env, 'MAX_QUERY_ALIASES', 200),
+    maxQueryDirectives: int(env, 'MAX_QUERY_DIRECTIVES', 50),
+    maxRepeatedFields: int(env, 'MAX_REPEATED_FIELDS', 10),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1024 * 1024),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
     keepAliveTimeoutMs: int(env, 'KEEP_ALIVE_TIMEOUT_MS', 65_000),

@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import type { ComplexityEstimatorArgs } from 'graphql-query-complexity';
+import { sqlCost } from './cost';
 import { badUserInput } from './errors';
 
 /** The documented maximum of `first` on every connection. */
@@ -73,10 +74,13 @@ export function decodeCursor(cursor: string, field = 'after'): string {
   return Buffer.from(match[1], 'base64url').toString('utf8');
 }
 
-/** Complexity of a connection field: its children cost once per requested row. */
+/**
+ * Complexity of a connection field: its own SQL round trips (the page and its totalCount, see
+ * common/cost.ts), and its children once per requested row.
+ */
 export function connectionComplexity({ args, childComplexity }: ComplexityEstimatorArgs): number {
   const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
-  return 1 + Math.max(first, 1) * childComplexity;
+  return 1 + sqlCost(2) + Math.max(first, 1) * childComplexity;
 }
 
 @ObjectType()

@@ -1,44 +1,249 @@
-// Operation limits: depth and complexity, checked before execution on HTTP and on graphql-ws alike.
+// Operation limits, checked on HTTP (an Apollo plugin) and on graphql-ws alike, in two stages:
+//
+// 1. Before validation, on the raw text and the bare document, each in time linear in the request:
+//    tokens (while parsing), the same response name repeated in one selection set, aliases,
+//    directives, depth and the number of fields once fragments are expanded. graphql-js validation
+//    is quadratic in repeated fields (OverlappingFieldsCanBeMerged) and the complexity estimator is
+//    exponential in nested fragment spreads, so nothing of theirs runs on a document that fails here.
+// 2. After validation, with the variables: the complexity budget, where a field that costs its own
+//    SQL round trip costs `SQL_FIELD_COST` (see src/common/cost.ts and README "Operation limits").
+//
+// Tokens, aliases and directives are counted by graphql-armor; repeated fields, depth (which ignores
+// introspection fields) and expanded size by the walk below, which remembers each fragment's figures
+// so that a fragment spread twice at every level costs no more than one spread.
+import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import {
   GraphQLError,
   Kind,
+  validate,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
-  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { ErrorCode } from '../common/errors';
 
 export interface OperationLimits {
+  /** Deepest field path (`QUERY_TOO_DEEP`). */
   maxDepth: number;
+  /** Complexity budget (`QUERY_TOO_COMPLEX`); also the most fields an operation may expand to. */
   maxComplexity: number;
+  /** Lexical tokens of the whole document (`TOO_MANY_TOKENS`). */
+  maxTokens: number;
+  /** Aliases of an operation, its fragments included (`TOO_MANY_ALIASES`). */
+  maxAliases: number;
+  /** Directives of an operation, its fragments included (`TOO_MANY_DIRECTIVES`). */
+  maxDirectives: number;
+  /** Fields with the same response name in one selection set, fragments included (`TOO_MANY_REPEATED_FIELDS`). */
+  maxRepeatedFields: number;
 }
 
-/** Depth of the deepest field path; introspection fields (`__schema`, `__type`) are not counted. */
-export function operationDepth(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): number {
-  const depthOf = (set: SelectionSetNode | undefined, seen: Set<string>): number => {
-    if (!set) return 0;
-    let deepest = 0;
+const rejected = (code: ErrorCode, message: string, extensions: Record<string, unknown>): GraphQLError =>
+  new GraphQLError(message, { extensions: { code, ...extensions, http: { status: 400 } } });
+
+/**
+ * Parses `source`, giving up past `maxTokens` tokens. Returns the document, a coded limit error, or
+ * the parser's own syntax error (which callers report as GRAPHQL_PARSE_FAILED).
+ */
+export function parseWithinLimits(source: string, limits: OperationLimits): DocumentNode | GraphQLError {
+  let overLimit: GraphQLError | undefined;
+  const onReject: GraphQLArmorRejectCallback = (_context, error) => (overLimit = error);
+  try {
+    return new MaxTokensParserWLexer(source, { n: limits.maxTokens, onReject: [onReject] }).parseDocument();
+  } catch (error) {
+    if (overLimit && error === overLimit) {
+      return rejected(ErrorCode.TOO_MANY_TOKENS, `The document has more than ${limits.maxTokens} tokens`, { maxTokens: limits.maxTokens });
+    }
+    if (error instanceof GraphQLError) return error;
+    // The parser recurses once per nesting level; within the token limit the stack holds, but a
+    // smaller stack (or a larger limit) must still end as the client's error.
+    if (error instanceof RangeError) {
+      return rejected(ErrorCode.QUERY_TOO_DEEP, 'The document is nested too deeply to parse', { maxDepth: limits.maxDepth });
+    }
+    throw error;
+  }
+}
+
+interface Shape {
+  /** Deepest field path below (introspection fields not counted). */
+  depth: number;
+  /** Fields once fragments are expanded. */
+  fields: number;
+  /** Response names of this selection set, inline fragments and spreads flattened in, with counts. */
+  names: Map<string, number>;
+  /** The most repeated response name in this set or any set below. */
+  repeated: { name: string; count: number };
+}
+
+const EMPTY: Shape = { depth: 0, fields: 0, names: new Map(), repeated: { name: '', count: 0 } };
+
+/** Depth, expanded size and repeated response names of every operation and fragment of `document`. */
+export function measureDocument(document: DocumentNode): Omit<Shape, 'names'> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const memo = new Map<string, Shape>();
+  const fragmentShape = (name: string): Shape => {
+    const known = memo.get(name);
+    if (known) return known;
+    const fragment = fragments.get(name);
+    if (!fragment) return EMPTY; // unknown spreads fail validation
+    memo.set(name, EMPTY); // a cycle (a validation error too) counts as empty while it is measured
+    const shape = setShape(fragment.selectionSet);
+    memo.set(name, shape);
+    return shape;
+  };
+  const setShape = (set: SelectionSetNode): Shape => {
+    const shape: Shape = { depth: 0, fields: 0, names: new Map(), repeated: { name: '', count: 0 } };
+    const absorb = (inner: Shape, extraDepth: number) => {
+      shape.depth = Math.max(shape.depth, inner.depth + extraDepth);
+      shape.fields += inner.fields;
+      if (inner.repeated.count > shape.repeated.count) shape.repeated = inner.repeated;
+    };
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (selection.name.value.startsWith('__')) continue;
-        deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet, seen));
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        deepest = Math.max(deepest, depthOf(selection.selectionSet, seen));
+        const name = selection.alias?.value ?? selection.name.value;
+        shape.names.set(name, (shape.names.get(name) ?? 0) + 1);
+        shape.fields += 1;
+        const inner = selection.selectionSet ? setShape(selection.selectionSet) : EMPTY;
+        absorb(inner, selection.name.value.startsWith('__') ? -inner.depth : 1);
       } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (!fragment || seen.has(name)) continue; // unknown or cyclic spreads fail validation anyway
-        deepest = Math.max(deepest, depthOf(fragment.selectionSet, new Set([...seen, name])));
+        const inner = selection.kind === Kind.INLINE_FRAGMENT ? setShape(selection.selectionSet) : fragmentShape(selection.name.value);
+        absorb(inner, 0);
+        for (const [name, count] of inner.names) shape.names.set(name, (shape.names.get(name) ?? 0) + count);
       }
     }
-    return deepest;
+    for (const [name, count] of shape.names) if (count > shape.repeated.count) shape.repeated = { name, count };
+    return shape;
   };
-  return depthOf(operation.selectionSet, new Set());
+  const total: Omit<Shape, 'names'> = { depth: 0, fields: 0, repeated: { name: '', count: 0 } };
+  for (const definition of document.definitions) {
+    let shape: Shape | undefined;
+    if (definition.kind === Kind.OPERATION_DEFINITION) shape = setShape(definition.selectionSet);
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) shape = fragmentShape(definition.name.value);
+    if (!shape) continue;
+    total.depth = Math.max(total.depth, shape.depth);
+    total.fields = Math.max(total.fields, shape.fields);
+    if (shape.repeated.count > total.repeated.count) total.repeated = shape.repeated;
+  }
+  return total;
 }
 
+/**
+ * The most fields sharing one response path once repeated parents are merged, as graphql-js merges
+ * them: `{ a { b } a { b } }` selects `a.b` twice. OverlappingFieldsCanBeMerged compares every pair
+ * at every level, so two repeats at each of ten levels are a million comparisons although no single
+ * selection set repeats a name more than twice. Fragment spreads are followed once per merged set (as
+ * graphql-js collects them); levels below `maxLevels` are not looked at (the depth check covers them).
+ */
+export function mostRepeatedPath(document: DocumentNode, maxLevels: number): { path: string; count: number } {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  let worst = { path: '', count: 0 };
+  const visit = (sets: readonly SelectionSetNode[], path: string, level: number) => {
+    if (level > maxLevels) return;
+    const groups = new Map<string, { count: number; sets: SelectionSetNode[] }>();
+    const spread = new Set<string>();
+    const collect = (set: SelectionSetNode) => {
+      for (const selection of set.selections) {
+        if (selection.kind === Kind.FIELD) {
+          const name = selection.alias?.value ?? selection.name.value;
+          const group = groups.get(name) ?? { count: 0, sets: [] };
+          group.count += 1;
+          if (selection.selectionSet) group.sets.push(selection.selectionSet);
+          groups.set(name, group);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          collect(selection.selectionSet);
+        } else if (!spread.has(selection.name.value)) {
+          spread.add(selection.name.value);
+          const fragment = fragments.get(selection.name.value);
+          if (fragment) collect(fragment.selectionSet);
+        }
+      }
+    };
+    sets.forEach(collect);
+    for (const [name, group] of groups) {
+      const at = path ? `${path}.${name}` : name;
+      if (group.count > worst.count) worst = { path: at, count: group.count };
+      if (group.sets.length) visit(group.sets, at, level + 1);
+    }
+  };
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OPERATION_DEFINITION) visit([definition.selectionSet], '', 1);
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) visit([definition.selectionSet], `...${definition.name.value}`, 1);
+  }
+  return worst;
+}
+
+/**
+ * The checks that must pass before graphql-js validation runs: each linear in the document, each
+ * with its own code. Applies to every operation and fragment of the document, used or not.
+ */
+export function checkDocumentShape(schema: GraphQLSchema, document: DocumentNode, limits: OperationLimits): GraphQLError | undefined {
+  const shape = measureDocument(document);
+  if (shape.repeated.count > limits.maxRepeatedFields) {
+    return rejected(
+      ErrorCode.TOO_MANY_REPEATED_FIELDS,
+      `"${shape.repeated.name}" is selected ${shape.repeated.count} times in one selection set; the maximum is ${limits.maxRepeatedFields}`,
+      { field: shape.repeated.name, count: shape.repeated.count, maxRepeatedFields: limits.maxRepeatedFields },
+    );
+  }
+  // graphql-armor's rules need a ValidationContext: run them alone, before the full validation.
+  let armor: { code: ErrorCode; limit: Record<string, number>; error: GraphQLError } | undefined;
+  const onReject = (code: ErrorCode, limit: Record<string, number>): GraphQLArmorRejectCallback => (_context, error) => {
+    armor ??= { code, limit, error };
+  };
+  validate(
+    schema,
+    document,
+    [
+      maxAliasesRule({ n: limits.maxAliases, propagateOnRejection: false, onReject: [onReject(ErrorCode.TOO_MANY_ALIASES, { maxAliases: limits.maxAliases })] }),
+      maxDirectivesRule({ n: limits.maxDirectives, propagateOnRejection: false, onReject: [onReject(ErrorCode.TOO_MANY_DIRECTIVES, { maxDirectives: limits.maxDirectives })] }),
+    ],
+    { maxErrors: 1 },
+  );
+  if (armor) return rejected(armor.code, armor.error.message.replace(/^Syntax Error: /, ''), armor.limit);
+  if (shape.depth > limits.maxDepth) {
+    return rejected(ErrorCode.QUERY_TOO_DEEP, `The operation is ${shape.depth} levels deep; the maximum is ${limits.maxDepth}`, {
+      depth: shape.depth,
+      maxDepth: limits.maxDepth,
+    });
+  }
+  // Every field costs at least 1, so an operation expanding to more fields than the budget is over it.
+  if (shape.fields > limits.maxComplexity) {
+    return rejected(
+      ErrorCode.QUERY_TOO_COMPLEX,
+      `The operation expands to ${shape.fields > 1e15 ? 'more than 10^15' : shape.fields} fields once its fragments are spread; the maximum is ${limits.maxComplexity}`,
+      { maxComplexity: limits.maxComplexity },
+    );
+  }
+  // Linear in the expanded fields, which the check above bounds.
+  const merged = mostRepeatedPath(document, limits.maxDepth + 1);
+  if (merged.count > limits.maxRepeatedFields) {
+    return rejected(
+      ErrorCode.TOO_MANY_REPEATED_FIELDS,
+      `"${merged.path}" is selected ${merged.count} times once repeated fields are merged; the maximum is ${limits.maxRepeatedFields}`,
+      { field: merged.path, count: merged.count, maxRepeatedFields: limits.maxRepeatedFields },
+    );
+  }
+  return undefined;
+}
+
+/** Parse and the pre-validation checks in one: the document, or the coded error to answer with. */
+export function guardDocument(schema: GraphQLSchema, source: string, limits: OperationLimits): DocumentNode | GraphQLError {
+  const document = parseWithinLimits(source, limits);
+  if (document instanceof GraphQLError) return document;
+  return checkDocumentShape(schema, document, limits) ?? document;
+}
+
+/** The complexity budget, after validation (it needs valid variables). */
 export function checkOperationLimits(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -46,26 +251,12 @@ export function checkOperationLimits(
   operationName: string | undefined | null,
   limits: OperationLimits,
 ): GraphQLError | undefined {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  const operations: OperationDefinitionNode[] = [];
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
-  }
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  if (!operation) return undefined; // graphql-js reports the missing operation itself
-  const depth = operationDepth(operation, fragments);
-  if (depth > limits.maxDepth) {
-    return new GraphQLError(`The operation is ${depth} levels deep; the maximum is ${limits.maxDepth}`, {
-      extensions: { code: ErrorCode.QUERY_TOO_DEEP, depth, maxDepth: limits.maxDepth, http: { status: 400 } },
-    });
-  }
   let complexity: number;
   try {
     complexity = getComplexity({
       schema,
       query: document,
-      operationName: operation.name?.value,
+      operationName: operationName ?? undefined,
       variables: variables ?? {},
       estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
     });
@@ -76,9 +267,10 @@ export function checkOperationLimits(
     });
   }
   if (complexity > limits.maxComplexity) {
-    return new GraphQLError(
-      `The operation's complexity is ${complexity}; the maximum is ${limits.maxComplexity}. Ask for smaller pages (first) or fewer nested lists`,
-      { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, complexity, maxComplexity: limits.maxComplexity, http: { status: 400 } } },
+    return rejected(
+      ErrorCode.QUERY_TOO_COMPLEX,
+      `The operation's complexity is ${complexity}; the maximum is ${limits.maxComplexity}. Ask for smaller pages (first), fewer nested lists or fewer fields that each cost a database query`,
+      { complexity, maxComplexity: limits.maxComplexity },
     );
   }
   return undefined;

@@ -2,14 +2,15 @@
 // without a valid one (missing, bad or expired) the socket closes with 4401; a token that expires while
 // the socket is open closes it with 4403.
 import type { Server } from 'node:http';
-import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../auth/principal';
 import { bearerToken, TokenError, verifyToken, type TokenKeys } from '../auth/token';
 import type { RequestContext } from '../module';
 import type { CallerLimits } from './caller-limits';
-import { checkOperationLimits, type OperationLimits } from './limits';
+import type { OperationLimits } from './limits';
+import { prepareOperation } from './operation-guard';
 import { subscribeSharingResults } from './shared-results';
 
 export const CLOSE_UNAUTHORIZED = 4401;
@@ -37,6 +38,8 @@ export function attachSubscriptions(options: {
   maxPayloadBytes: number;
   /** Hides unexpected errors' messages in production, as Apollo does on HTTP. */
   maskError: (error: GraphQLError) => GraphQLError;
+  /** Production: validation errors without "Did you mean …" suggestions. */
+  production: boolean;
 }): { dispose(): Promise<void> } {
   const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxPayloadBytes });
   // Timers cannot wait longer than 2^31-1 ms (about 24.8 days): wait again until the token expires.
@@ -78,17 +81,9 @@ export function attachSubscriptions(options: {
             }),
           ];
         }
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('The operation could not be parsed')];
-        }
-        const invalid = validate(options.schema, document);
-        if (invalid.length) return invalid;
+        const document = prepareOperation(options.schema, payload, options.limits, options.production);
+        if (Array.isArray(document)) return document;
         const variables = payload.variables ?? undefined;
-        const tooMuch = checkOperationLimits(options.schema, document, variables, payload.operationName, options.limits);
-        if (tooMuch) return [tooMuch];
         return {
           schema: options.schema,
           document,

@@ -8,10 +8,11 @@ import { InstitutionFlowsArgs, PersonnelFlowsArgs, YearArgs } from './personnel.
 import { LONG_TERM_DAYS } from './personnel.service';
 import { type PersonnelFlow, PersonnelFlowConnection } from './personnel-flow.type';
 import { GroupPersonnelSummary, MemberPersonnelSummary } from './personnel-summary.type';
+import { sqlField } from '../../common/cost';
 
 @Resolver(() => CountyGroup)
 export class GroupPersonnelResolver {
-  @FieldResolver(() => GroupPersonnelSummary, { description: 'Flows of the group that overlap the period.' })
+  @FieldResolver(() => GroupPersonnelSummary, { complexity: sqlField(1), description: 'Flows of the group that overlap the period.' })
   personnelSummary(@Root() group: CountyGroup, @Args(() => PeriodArgs) { period }: PeriodArgs, @Ctx() ctx: RequestContext): Promise<GroupPersonnelSummary> {
     return ctx.personnel.groupSummary(group.code, period);
   }
@@ -22,6 +23,7 @@ export class GroupPersonnelResolver {
   }
 
   @FieldResolver(() => Int, {
+    complexity: sqlField(1),
     description: `Physicians of intermediate title or higher (中级及以上) stationed down for ${LONG_TERM_DAYS} days or more in the year (downward flows of each person added up, clipped to the year and to today).`,
   })
   longTermStationedPhysicians(@Root() group: CountyGroup, @Args(() => YearArgs) { year }: YearArgs, @Ctx() ctx: RequestContext): Promise<number> {
@@ -31,7 +33,7 @@ export class GroupPersonnelResolver {
 
 @Resolver(() => Institution)
 export class InstitutionPersonnelResolver {
-  @FieldResolver(() => MemberPersonnelSummary, { description: 'Flows into and out of the institution that overlap the period.' })
+  @FieldResolver(() => MemberPersonnelSummary, { complexity: sqlField(1), description: 'Flows into and out of the institution that overlap the period.' })
   personnelSummary(@Root() institution: Institution, @Args(() => PeriodArgs) { period }: PeriodArgs, @Ctx() ctx: RequestContext): Promise<MemberPersonnelSummary> {
     return ctx.personnel.memberSummary(institution.code, period);
   }

@@ -4,10 +4,11 @@ import type { RequestContext } from '../../module';
 import { PeriodArgs } from '../../common/period';
 import { Institution } from '../structure';
 import { ReferralMemberSummary } from './referral-summary.type';
+import { sqlField } from '../../common/cost';
 
 @Resolver(() => Institution)
 export class InstitutionReferralResolver {
-  @FieldResolver(() => ReferralMemberSummary, { description: 'Referrals the institution sent and received, requested in the period.' })
+  @FieldResolver(() => ReferralMemberSummary, { complexity: sqlField(1), description: 'Referrals the institution sent and received, requested in the period.' })
   referralSummary(@Root() institution: Institution, @Args(() => PeriodArgs) { period }: PeriodArgs, @Ctx() ctx: RequestContext): Promise<ReferralMemberSummary> {
     return ctx.referrals.memberSummary(institution.code, period);
   }
