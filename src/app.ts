@@ -21,7 +21,7 @@ import { bodyErrorHandler, codeForRequestError, hideErrorSuggestions, hideSugges
 import { corsFor } from './http/cors';
 import { EXPLORER_HTML } from './http/explorer';
 import { EXPLORER_CSP, securityHeaders } from './http/headers';
-import type { OperationLimits } from './http/limits';
+import { operationLimitsOf } from './http/limits';
 import { guardRequests, operationLimitsPlugin } from './http/operation-guard';
 import { attachSubscriptions } from './http/subscriptions';
 import { buildGatewaySchema } from './schema';
@@ -50,14 +50,7 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
   const createContext = (principal: Principal) => createRequestContext(db.prisma, principal, live);
   useCursorSecret(jwtSecret); // cursors signed with a key of the deployment: every instance takes them
   const schema = await buildGatewaySchema({ pubSub });
-  const limits: OperationLimits = {
-    maxDepth: config.maxQueryDepth,
-    maxComplexity: config.maxQueryComplexity,
-    maxTokens: config.maxQueryTokens,
-    maxAliases: config.maxQueryAliases,
-    maxDirectives: config.maxQueryDirectives,
-    maxRepeatedFields: config.maxRepeatedFields,
-  };
+  const limits = operationLimitsOf(config);
   const tokenKeys = loadTokenKeys({ secret: jwtSecret, publicKeyFile: config.jwtPublicKeyFile, jwksFile: config.jwksFile });
   const callerLimits = createCallerLimits({ ...config, log });
   const app = express();

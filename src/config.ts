@@ -26,7 +26,10 @@ export interface GatewayConfig {
   /** Load the demo data into an empty database at start: 'auto' = only on the embedded default. */
   seedDemo: 'auto' | 'always' | 'never';
   maxQueryDepth: number;
+  /** Rows budget: every field 1, a connection's children once per requested row (src/common/cost.ts). */
   maxQueryComplexity: number;
+  /** SQL statements the fields of one operation may declare (src/common/cost.ts). */
+  maxQueryStatements: number;
   /** Lexical tokens a document may have; parsing stops past it (before validation, as the next three). */
   maxQueryTokens: number;
   /** Aliases an operation may have, its fragments included. */
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     seedDemo: seed,
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12),
     maxQueryComplexity: int(env, 'MAX_QUERY_COMPLEXITY', 5000),
+    maxQueryStatements: int(env, 'MAX_QUERY_STATEMENTS', 150),
     maxQueryTokens: int(env, 'MAX_QUERY_TOKENS', 10_000),
     maxQueryAliases: int(env, 'MAX_QUERY_ALIASES', 200),
     maxQueryDirectives: int(env, 'MAX_QUERY_DIRECTIVES', 50),

@@ -1,19 +1,32 @@
-// What a field costs against the complexity budget (MAX_QUERY_COMPLEXITY, 5,000 by default) when it
-// sends its own SQL: a field costs 1, and each SQL statement it sends for one set of arguments costs
-// SQL_STATEMENT_COST more. DataLoaders batch a nested field's statements across the rows of its list,
-// but not across aliases with distinct arguments: 2,400 aliases of `referrals(filter: …)` were 2,400
-// statements (issue 8). With 30 per statement, 5,000 buys at most 166 statements; the few lookups
-// every operation makes besides (scope, batched codes) keep an accepted operation under 200. The
-// per-field table is in README.md, "Operation limits"; test/server/limits.test.ts measures it.
-import type { ComplexityEstimatorArgs } from 'graphql-query-complexity';
+// What an operation costs before it runs, in two budgets (README "Operation limits"):
+//
+// - rows (MAX_QUERY_COMPLEXITY): every field costs 1, and a connection's children cost once per
+//   requested row: the work of building the answer;
+// - SQL statements (MAX_QUERY_STATEMENTS): a field that sends its own SQL declares how many
+//   statements it sends for one set of arguments (`@SqlStatements(n)`). They are counted once per
+//   place the field appears in the document, not once per row: a nested field's DataLoader batches it
+//   across the rows of its list (test/server/limits.test.ts checks that page size does not change the
+//   statements), but not across aliases with distinct arguments: 2,400 aliases of
+//   `referrals(filter: …)` were 2,400 statements (issue 8). Lookups by code (`region`, `parent`, …)
+//   share one loader per level whatever their aliases, and declare none.
+//
+// One number could not say both: a per-row price on statements charged a dashboard's 50 members for
+// 50 statements it never sends, while a per-field one let thousands of aliases through.
+import { Extensions } from 'type-graphql';
+import type { ComplexityEstimator, ComplexityEstimatorArgs } from 'graphql-query-complexity';
 
-export const SQL_STATEMENT_COST = 30;
+const STATEMENTS = 'sqlStatements';
 
-/** Cost of `statements` SQL statements on top of a field's 1. */
-export const sqlCost = (statements: number): number => statements * SQL_STATEMENT_COST;
+/** Declares the SQL statements a field sends for one set of arguments (batched across the rows of its list). */
+export const SqlStatements = (statements: number): MethodDecorator & PropertyDecorator & ClassDecorator =>
+  Extensions({ [STATEMENTS]: statements });
 
-/** A type-graphql `complexity` for a field that sends `statements` statements of its own. */
-export const sqlField =
-  (statements = 1) =>
-  ({ childComplexity }: ComplexityEstimatorArgs): number =>
-    1 + sqlCost(statements) + childComplexity;
+/** The statements a field declares (0 when none). */
+export function declaredStatements(extensions: Readonly<Record<string, unknown>> | null | undefined): number {
+  const value = extensions?.[STATEMENTS];
+  return typeof value === 'number' ? value : 0;
+}
+
+/** Estimator of the SQL budget: a field's own statements plus its children's, whatever the page sizes. */
+export const statementEstimator: ComplexityEstimator = ({ field, childComplexity }: ComplexityEstimatorArgs) =>
+  declaredStatements(field.extensions) + childComplexity;

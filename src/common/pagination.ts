@@ -3,7 +3,6 @@
 import crypto from 'node:crypto';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import type { ComplexityEstimatorArgs } from 'graphql-query-complexity';
-import { sqlCost } from './cost';
 import { badUserInput } from './errors';
 
 /** The documented maximum of `first` on every connection. */
@@ -75,12 +74,12 @@ export function decodeCursor(cursor: string, field = 'after'): string {
 }
 
 /**
- * Complexity of a connection field: its own SQL round trips (the page and its totalCount, see
- * common/cost.ts), and its children once per requested row.
+ * Rows of a connection field (common/cost.ts): itself, and its children once per requested row. Its
+ * SQL (the page and its totalCount) is declared apart, with @SqlStatements(2).
  */
 export function connectionComplexity({ args, childComplexity }: ComplexityEstimatorArgs): number {
   const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
-  return 1 + sqlCost(2) + Math.max(first, 1) * childComplexity;
+  return 1 + Math.max(first, 1) * childComplexity;
 }
 
 @ObjectType()

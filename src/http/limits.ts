@@ -5,8 +5,8 @@
 //    directives, depth and the number of fields once fragments are expanded. graphql-js validation
 //    is quadratic in repeated fields (OverlappingFieldsCanBeMerged) and the complexity estimator is
 //    exponential in nested fragment spreads, so nothing of theirs runs on a document that fails here.
-// 2. After validation, with the variables: the complexity budget, where a field that costs its own
-//    SQL round trip costs `SQL_FIELD_COST` (see src/common/cost.ts and README "Operation limits").
+// 2. After validation, with the variables: the two budgets of src/common/cost.ts, rows
+//    (`MAX_QUERY_COMPLEXITY`) and SQL statements (`MAX_QUERY_STATEMENTS`); README "Operation limits".
 //
 // Tokens, aliases and directives are counted by graphql-armor; repeated fields, depth (which ignores
 // introspection fields) and expanded size by the walk below, which remembers each fragment's figures
@@ -25,13 +25,16 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { statementEstimator } from '../common/cost';
 import { ErrorCode } from '../common/errors';
 
 export interface OperationLimits {
   /** Deepest field path (`QUERY_TOO_DEEP`). */
   maxDepth: number;
-  /** Complexity budget (`QUERY_TOO_COMPLEX`); also the most fields an operation may expand to. */
+  /** Rows budget (`QUERY_TOO_COMPLEX`); also the most fields an operation may expand to. */
   maxComplexity: number;
+  /** SQL statements the fields of an operation declare, at most (`QUERY_TOO_COMPLEX`). */
+  maxStatements: number;
   /** Lexical tokens of the whole document (`TOO_MANY_TOKENS`). */
   maxTokens: number;
   /** Aliases of an operation, its fragments included (`TOO_MANY_ALIASES`). */
@@ -243,7 +246,28 @@ export function guardDocument(schema: GraphQLSchema, source: string, limits: Ope
   return checkDocumentShape(schema, document, limits) ?? document;
 }
 
-/** The complexity budget, after validation (it needs valid variables). */
+/** The limits a gateway configuration sets. */
+export function operationLimitsOf(config: {
+  maxQueryDepth: number;
+  maxQueryComplexity: number;
+  maxQueryStatements: number;
+  maxQueryTokens: number;
+  maxQueryAliases: number;
+  maxQueryDirectives: number;
+  maxRepeatedFields: number;
+}): OperationLimits {
+  return {
+    maxDepth: config.maxQueryDepth,
+    maxComplexity: config.maxQueryComplexity,
+    maxStatements: config.maxQueryStatements,
+    maxTokens: config.maxQueryTokens,
+    maxAliases: config.maxQueryAliases,
+    maxDirectives: config.maxQueryDirectives,
+    maxRepeatedFields: config.maxRepeatedFields,
+  };
+}
+
+/** The rows and statements budgets, after validation (they need valid variables). */
 export function checkOperationLimits(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -252,14 +276,11 @@ export function checkOperationLimits(
   limits: OperationLimits,
 ): GraphQLError | undefined {
   let complexity: number;
+  let statements: number;
   try {
-    complexity = getComplexity({
-      schema,
-      query: document,
-      operationName: operationName ?? undefined,
-      variables: variables ?? {},
-      estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-    });
+    const common = { schema, query: document, operationName: operationName ?? undefined, variables: variables ?? {} };
+    complexity = getComplexity({ ...common, estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })] });
+    statements = getComplexity({ ...common, estimators: [statementEstimator] });
   } catch (error) {
     // The estimator coerces the variables first; a bad one is the client's error, as in execution.
     return new GraphQLError(error instanceof Error ? error.message : 'The variables are not valid', {
@@ -269,8 +290,15 @@ export function checkOperationLimits(
   if (complexity > limits.maxComplexity) {
     return rejected(
       ErrorCode.QUERY_TOO_COMPLEX,
-      `The operation's complexity is ${complexity}; the maximum is ${limits.maxComplexity}. Ask for smaller pages (first), fewer nested lists or fewer fields that each cost a database query`,
+      `The operation's complexity is ${complexity}; the maximum is ${limits.maxComplexity}. Ask for smaller pages (first) or fewer nested lists`,
       { complexity, maxComplexity: limits.maxComplexity },
+    );
+  }
+  if (statements > limits.maxStatements) {
+    return rejected(
+      ErrorCode.QUERY_TOO_COMPLEX,
+      `The operation's fields send ${statements} SQL statements; the maximum is ${limits.maxStatements}. Ask for fewer aliases of fields that each run their own query (README "Operation limits")`,
+      { statements, maxStatements: limits.maxStatements },
     );
   }
   return undefined;

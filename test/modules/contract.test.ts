@@ -3,7 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ESLint } from 'eslint';
+import { getNamedType, isObjectType } from 'graphql';
+import { declaredStatements } from '../../src/common/cost';
 import { modules } from '../../src/modules';
+import { buildGatewaySchema } from '../../src/schema';
 
 const root = path.resolve(__dirname, '../..');
 const modulesDir = path.join(root, 'src/modules');
@@ -86,4 +89,17 @@ describe('npm run lint keeps the modules apart', () => {
     expect(await lint('src/modules/referrals/x.ts', "import { markShared } from '../../http/shared-results';\nexport const x = markShared;\n")).toHaveLength(1);
     expect(await lint('src/common/x.ts', "import { modules } from '../modules';\nexport const x = modules;\n")).toHaveLength(1);
   });
+});
+
+test('every connection field declares its SQL statements and a per-row cost (the operation budgets of src/common/cost.ts)', async () => {
+  const schema = await buildGatewaySchema();
+  const undeclared: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (!getNamedType(field.type).name.endsWith('Connection')) continue;
+      if (declaredStatements(field.extensions) < 1 || typeof field.extensions.complexity !== 'function') undeclared.push(`${type.name}.${field.name}`);
+    }
+  }
+  expect(undeclared).toEqual([]);
 });

@@ -9,13 +9,13 @@ import { PersonnelFlowStatus } from './personnel.enums';
 import { RecordPersonnelFlowsPayload } from './personnel-flow.payload';
 import { PersonnelFlow } from './personnel-flow.type';
 import { Staff } from './staff.type';
-import { sqlField } from '../../common/cost';
+import { SqlStatements } from '../../common/cost';
 
 @Resolver(() => PersonnelFlow)
 export class PersonnelFlowResolver {
   @Authorized(Permission.RECORD_BATCHES)
+  @SqlStatements(40)
   @Mutation(() => RecordPersonnelFlowsPayload, {
-    complexity: sqlField(40),
     description: `Stores personnel flows from a source system (SOURCE_SYSTEM tokens, for their group): at most ${MAX_BATCH_SIZE} records, idempotent on (source, externalId) within the group. Every record gets an outcome by index; a bad one is REJECTED with a code and field and never stops the others.`,
   })
   recordPersonnelFlows(@Args(() => RecordPersonnelFlowsArgs) { input }: RecordPersonnelFlowsArgs, @Ctx() ctx: RequestContext): Promise<RecordFlowsPayload> {

@@ -8,22 +8,24 @@ import { InstitutionFlowsArgs, PersonnelFlowsArgs, YearArgs } from './personnel.
 import { LONG_TERM_DAYS } from './personnel.service';
 import { type PersonnelFlow, PersonnelFlowConnection } from './personnel-flow.type';
 import { GroupPersonnelSummary, MemberPersonnelSummary } from './personnel-summary.type';
-import { sqlField } from '../../common/cost';
+import { SqlStatements } from '../../common/cost';
 
 @Resolver(() => CountyGroup)
 export class GroupPersonnelResolver {
-  @FieldResolver(() => GroupPersonnelSummary, { complexity: sqlField(1), description: 'Flows of the group that overlap the period.' })
+  @SqlStatements(1)
+  @FieldResolver(() => GroupPersonnelSummary, { description: 'Flows of the group that overlap the period.' })
   personnelSummary(@Root() group: CountyGroup, @Args(() => PeriodArgs) { period }: PeriodArgs, @Ctx() ctx: RequestContext): Promise<GroupPersonnelSummary> {
     return ctx.personnel.groupSummary(group.code, period);
   }
 
+  @SqlStatements(2)
   @FieldResolver(() => PersonnelFlowConnection, { complexity: connectionComplexity, description: 'Flows of the group, by start date.' })
   personnelFlows(@Root() group: CountyGroup, @Args(() => PersonnelFlowsArgs) args: PersonnelFlowsArgs, @Ctx() ctx: RequestContext): Promise<Page<PersonnelFlow>> {
     return ctx.personnel.groupFlows(group.code, args, args);
   }
 
+  @SqlStatements(1)
   @FieldResolver(() => Int, {
-    complexity: sqlField(1),
     description: `Physicians of intermediate title or higher (中级及以上) stationed down for ${LONG_TERM_DAYS} days or more in the year (downward flows of each person added up, clipped to the year and to today).`,
   })
   longTermStationedPhysicians(@Root() group: CountyGroup, @Args(() => YearArgs) { year }: YearArgs, @Ctx() ctx: RequestContext): Promise<number> {
@@ -33,11 +35,13 @@ export class GroupPersonnelResolver {
 
 @Resolver(() => Institution)
 export class InstitutionPersonnelResolver {
-  @FieldResolver(() => MemberPersonnelSummary, { complexity: sqlField(1), description: 'Flows into and out of the institution that overlap the period.' })
+  @SqlStatements(1)
+  @FieldResolver(() => MemberPersonnelSummary, { description: 'Flows into and out of the institution that overlap the period.' })
   personnelSummary(@Root() institution: Institution, @Args(() => PeriodArgs) { period }: PeriodArgs, @Ctx() ctx: RequestContext): Promise<MemberPersonnelSummary> {
     return ctx.personnel.memberSummary(institution.code, period);
   }
 
+  @SqlStatements(2)
   @FieldResolver(() => PersonnelFlowConnection, { complexity: connectionComplexity, description: 'Flows into or out of the institution, by start date.' })
   personnelFlows(@Root() institution: Institution, @Args(() => InstitutionFlowsArgs) args: InstitutionFlowsArgs, @Ctx() ctx: RequestContext): Promise<Page<PersonnelFlow>> {
     return ctx.personnel.institutionFlows(institution.code, args.end, args, args);

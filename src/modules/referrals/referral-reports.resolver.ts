@@ -4,11 +4,12 @@ import type { RequestContext } from '../../module';
 import { PeriodArgs } from '../../common/period';
 import { Institution } from '../structure';
 import { ReferralMemberSummary } from './referral-summary.type';
-import { sqlField } from '../../common/cost';
+import { SqlStatements } from '../../common/cost';
 
 @Resolver(() => Institution)
 export class InstitutionReferralResolver {
-  @FieldResolver(() => ReferralMemberSummary, { complexity: sqlField(1), description: 'Referrals the institution sent and received, requested in the period.' })
+  @SqlStatements(1)
+  @FieldResolver(() => ReferralMemberSummary, { description: 'Referrals the institution sent and received, requested in the period.' })
   referralSummary(@Root() institution: Institution, @Args(() => PeriodArgs) { period }: PeriodArgs, @Ctx() ctx: RequestContext): Promise<ReferralMemberSummary> {
     return ctx.referrals.memberSummary(institution.code, period);
   }

@@ -13,23 +13,25 @@ import {
 } from './referral.args';
 import type { RecordReferralsResult } from './referral.recorder';
 import { RecordReferralsPayload, Referral, ReferralConnection, ReferralCounts } from './referral.type';
-import { sqlField } from '../../common/cost';
+import { SqlStatements } from '../../common/cost';
 
 @Resolver(() => Referral)
 export class ReferralResolver {
-  @Query(() => Referral, { nullable: true, complexity: sqlField(1), description: 'A referral by id; NOT_FOUND when unknown or out of scope.' })
+  @SqlStatements(1)
+  @Query(() => Referral, { nullable: true, description: 'A referral by id; NOT_FOUND when unknown or out of scope.' })
   referral(@Args(() => ReferralIdArgs) { id }: ReferralIdArgs, @Ctx() ctx: RequestContext): Promise<Referral> {
     return ctx.referrals.requireReferral(id);
   }
 
+  @SqlStatements(2)
   @Query(() => ReferralConnection, { complexity: connectionComplexity, description: 'Referrals the caller may see, newest first.' })
   referrals(@Args(() => ReferralsArgs) args: ReferralsArgs, @Ctx() ctx: RequestContext): Promise<Page<Referral>> {
     return ctx.referrals.list(args.filter, args);
   }
 
   @Authorized(Permission.WRITE_REFERRALS)
+  @SqlStatements(4)
   @Mutation(() => Referral, {
-    complexity: sqlField(4),
     description:
       'Opens a referral (SOURCE_SYSTEM tokens: within their group; INSTITUTION tokens: from themselves, to an institution under ' +
       'them, the one they are under, or a county-level member or partner). ' +
@@ -40,8 +42,8 @@ export class ReferralResolver {
   }
 
   @Authorized(Permission.WRITE_REFERRALS)
+  @SqlStatements(4)
   @Mutation(() => Referral, {
-    complexity: sqlField(4),
     description:
       'Moves a referral along REQUESTED → ACCEPTED → ARRIVED → COMPLETED, or to REJECTED/CANCELLED from REQUESTED or ACCEPTED. ' +
       'Repeating the current status with the same time changes nothing. An INSTITUTION token moves the referrals sent to it, ' +
@@ -52,8 +54,8 @@ export class ReferralResolver {
   }
 
   @Authorized(Permission.RECORD_BATCHES)
+  @SqlStatements(40)
   @Mutation(() => RecordReferralsPayload, {
-    complexity: sqlField(40),
     description:
       'Batch ingestion for SOURCE_SYSTEM tokens: idempotent on (source, externalId) within the group, one outcome per record by index.',
   })
@@ -61,13 +63,14 @@ export class ReferralResolver {
     return ctx.referralRecorder.record(input);
   }
 
-  @Query(() => ReferralCounts, { complexity: sqlField(1), description: 'Counters of a group, or of one member, for a window in the group\'s time zone.' })
+  @SqlStatements(1)
+  @Query(() => ReferralCounts, { description: 'Counters of a group, or of one member, for a window in the group\'s time zone.' })
   referralCounts(@Args(() => ReferralCountsArgs) args: ReferralCountsArgs, @Ctx() ctx: RequestContext): Promise<ReferralCounts> {
     return ctx.referrals.counts({ groupCode: args.groupCode, window: args.window, institutionCode: args.institutionCode ?? undefined });
   }
 
+  @SqlStatements(1)
   @Subscription(() => ReferralCounts, {
-    complexity: sqlField(1),
     description:
       'The counters at once, then again after every committed referral change in the group (on any gateway instance). ' +
       'Bursts are coalesced to at most one message per 100 ms; the last message always equals the stored state.',

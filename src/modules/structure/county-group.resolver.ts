@@ -5,6 +5,7 @@ import { CountyGroup, CountyGroupConnection, MemberCount } from './county-group.
 import { Institution, InstitutionConnection } from './institution.type';
 import { Region } from './region.type';
 import { CodeArgs, CountyGroupsArgs, MembersArgs } from './structure.args';
+import { SqlStatements } from '../../common/cost';
 
 @Resolver(() => CountyGroup)
 export class CountyGroupResolver {
@@ -13,6 +14,7 @@ export class CountyGroupResolver {
     return ctx.structure.requireGroup(code);
   }
 
+  @SqlStatements(2)
   @Query(() => CountyGroupConnection, { complexity: connectionComplexity, description: 'Every group the caller may see.' })
   countyGroups(@Args(() => CountyGroupsArgs) args: CountyGroupsArgs, @Ctx() ctx: RequestContext): Promise<Page<CountyGroup>> {
     return ctx.structure.listGroups(args);
@@ -39,11 +41,13 @@ export class CountyGroupResolver {
     return counts.reduce((sum, c) => sum + c.count, 0);
   }
 
+  @SqlStatements(2)
   @FieldResolver(() => InstitutionConnection, { complexity: connectionComplexity })
   members(@Root() group: CountyGroup, @Args(() => MembersArgs) args: MembersArgs, @Ctx() ctx: RequestContext): Promise<Page<Institution>> {
     return ctx.structure.members(group.code, args.kind, args);
   }
 
+  @SqlStatements(2)
   @FieldResolver(() => InstitutionConnection, {
     complexity: connectionComplexity,
     description: 'Hospitals outside the group that partner with it (上级医院).',

@@ -4,6 +4,7 @@ import { connectionComplexity, type Page } from '../../common/pagination';
 import { CountyGroup } from './county-group.type';
 import { Institution, InstitutionConnection } from './institution.type';
 import { ChildrenArgs, CodeArgs, InstitutionsArgs } from './structure.args';
+import { SqlStatements } from '../../common/cost';
 
 @Resolver(() => Institution)
 export class InstitutionResolver {
@@ -12,6 +13,7 @@ export class InstitutionResolver {
     return ctx.structure.requireInstitution(code);
   }
 
+  @SqlStatements(2)
   @Query(() => InstitutionConnection, { complexity: connectionComplexity, description: 'Search across the groups the caller may see.' })
   institutions(@Args(() => InstitutionsArgs) args: InstitutionsArgs, @Ctx() ctx: RequestContext): Promise<Page<Institution>> {
     return ctx.structure.searchInstitutions(args.filter, args);
@@ -33,6 +35,7 @@ export class InstitutionResolver {
     return institution.parentCode ? ctx.structure.institution(institution.parentCode) : null;
   }
 
+  @SqlStatements(2)
   @FieldResolver(() => InstitutionConnection, { complexity: connectionComplexity, description: 'The institutions directly under it.' })
   children(@Root() institution: Institution, @Args(() => ChildrenArgs) args: ChildrenArgs, @Ctx() ctx: RequestContext): Promise<Page<Institution>> {
     return ctx.structure.children(institution.code, args.kind, args);
