@@ -12,7 +12,7 @@ import { startTestGateway, type TestGateway } from '../support/gateway';
 describe('development gateway', () => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startTestGateway({ maxQueryDepth: 8, maxQueryComplexity: 5000, maxBodyBytes: 4096 });
+    t = await startTestGateway({ maxQueryDepth: 8, maxQueryComplexity: 2000, maxBodyBytes: 4096 });
   });
   afterAll(() => t?.stop());
   const base = () => t.gateway.url.replace(/\/graphql$/, '');
@@ -72,9 +72,9 @@ describe('development gateway', () => {
       undefined,
       token(),
     );
-    expect(complex.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', maxComplexity: 5000 });
+    expect(complex.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', maxComplexity: 2000 });
     expect(t.gateway.db.statementCount()).toBe(before);
-    // The contract's dashboard query fits within the default budget (4,633 with its SQL costs).
+    // The contract's dashboard query fits within the limits (1,573 rows, 4 statements).
     const overview = await t.execute(GroupOverviewDocument, { groupCode: 'YGT-340621-SX' }, token());
     expect(overview.errors).toBeUndefined();
   });
