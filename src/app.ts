@@ -51,7 +51,13 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
   useCursorSecret(jwtSecret); // cursors signed with a key of the deployment: every instance takes them
   const schema = await buildGatewaySchema({ pubSub });
   const limits = operationLimitsOf(config);
-  const tokenKeys = loadTokenKeys({ secret: jwtSecret, publicKeyFile: config.jwtPublicKeyFile, jwksFile: config.jwksFile });
+  const tokenKeys = loadTokenKeys({
+    secret: jwtSecret,
+    publicKeyFile: config.jwtPublicKeyFile,
+    jwksFile: config.jwksFile,
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+  });
   const callerLimits = createCallerLimits({ ...config, log });
   const app = express();
   app.disable('x-powered-by');

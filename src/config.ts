@@ -17,6 +17,10 @@ export interface GatewayConfig {
   jwtPublicKeyFile?: string;
   /** JWKS file of an outside issuer's public keys (RS256/ES256 tokens, chosen by kid). */
   jwksFile?: string;
+  /** The `iss` that tokens of the public keys must carry (a provincial identity service's name for itself). */
+  jwtIssuer?: string;
+  /** The `aud` that tokens of the public keys must carry (the name the identity service gives this gateway). */
+  jwtAudience?: string;
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins: string[];
   /** Requests one caller (token subject) may make per second over HTTP and graphql-ws; 0: no limit. */
@@ -100,6 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jwtSecret: env.JWT_SECRET || undefined,
     jwtPublicKeyFile: env.JWT_PUBLIC_KEY_FILE || undefined,
     jwksFile: env.JWKS_FILE || undefined,
+    jwtIssuer: env.JWT_ISSUER || undefined,
+    jwtAudience: env.JWT_AUDIENCE || undefined,
     corsOrigins: origins(env.CORS_ORIGINS),
     // A screen sends a few requests a minute; a provincial bulk pull pages at tens a second.
     maxRequestsPerSecond: int(env, 'MAX_REQUESTS_PER_SECOND', 50),

@@ -113,10 +113,31 @@ export class Access {
   }
 
   /**
-   * Whether the token writes records of this source: a token that names its source (the `source`
-   * claim) writes that one only; without it, any source of its group. Undefined when it may.
+   * The source a token writes its new records as: the one its `source` claim names; without a claim,
+   * an INSTITUTION token's own institution code (its HIS writes as `source: "<its code>"`), so that it
+   * never writes, nor probes, the keys of the group's source systems. Undefined: a source system
+   * without a claim writes any source of its group.
+   */
+  get ownSource(): string | undefined {
+    return this.principal.source ?? this.ownInstitution;
+  }
+
+  /**
+   * Whether the token writes new records of this source (ownSource), asked before anything is looked
+   * up: the answer names the token's own source only, never whether the key exists. Undefined when it may.
    */
   writeSource(source: string): ScopeViolation | undefined {
+    const own = this.ownSource;
+    if (own === undefined || own === source) return undefined;
+    return { field: 'source', message: `This token writes as source "${own}" only` };
+  }
+
+  /**
+   * Whether the token moves a stored record of this source: a token that names its source moves that
+   * source's records only; without a claim, any (an institution accepts the referrals other systems
+   * send it). Undefined when it may.
+   */
+  moveSource(source: string): ScopeViolation | undefined {
     const own = this.principal.source;
     if (own === undefined || own === source) return undefined;
     return { field: 'source', message: `This token writes as source "${own}" only` };

@@ -6,11 +6,11 @@ import { createPublicKey, X509Certificate, type JsonWebKey, type KeyObject } fro
 import fs from 'node:fs';
 import type { PublicVerificationKey, TokenKeys } from './token';
 
-export function loadTokenKeys(options: { secret: string; publicKeyFile?: string; jwksFile?: string }): TokenKeys {
+export function loadTokenKeys(options: { secret: string; publicKeyFile?: string; jwksFile?: string; issuer?: string; audience?: string }): TokenKeys {
   const publicKeys: PublicVerificationKey[] = [];
   if (options.publicKeyFile) publicKeys.push(...readPemKeys(options.publicKeyFile));
   if (options.jwksFile) publicKeys.push(...readJwks(options.jwksFile));
-  return { secret: options.secret, publicKeys };
+  return { secret: options.secret, publicKeys, issuer: options.issuer, audience: options.audience };
 }
 
 function readPemKeys(file: string): PublicVerificationKey[] {

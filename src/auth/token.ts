@@ -1,8 +1,9 @@
 // Signed bearer tokens (JWTs). Claims: sub, role, scope, iat, exp (both required), and optionally
 // source. HS256 with the gateway's secret; RS256/ES256 with the public keys of an outside issuer
-// (keys.ts) when configured.
+// (keys.ts) when configured, with its iss and aud when those are configured.
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { textProblem } from '../common/text';
 import { isRole, Role, type Principal } from './principal';
 
 export interface TokenRequest {
@@ -50,6 +51,10 @@ function secretKey(secret: string): KeyObject {
 export interface TokenKeys {
   secret: string;
   publicKeys: readonly PublicVerificationKey[];
+  /** The `iss` a token verified with the public keys must carry (JWT_ISSUER); unchecked when unset. */
+  issuer?: string;
+  /** The `aud` a token verified with the public keys must carry, or contain (JWT_AUDIENCE); unchecked when unset. */
+  audience?: string;
 }
 
 export interface PublicVerificationKey {
@@ -93,9 +98,9 @@ export function verifyToken(keys: string | TokenKeys, token: string): Principal 
     if (error instanceof jwt.TokenExpiredError) throw new TokenError('The bearer token has expired', true);
     throw new TokenError('The bearer token is not valid', false);
   }
-  if (typeof claims === 'string' || !isRole(claims.role) || typeof claims.scope !== 'string' || !claims.scope) {
-    throw new TokenError('The bearer token lacks a valid role and scope', false);
-  }
+  if (typeof claims === 'string' || !isRole(claims.role)) throw new TokenError("The bearer token's role claim is not valid", false);
+  const scope = textClaim(claims, 'scope');
+  if (scope === undefined) throw new TokenError("The bearer token's scope claim is not valid", false);
   // Without exp a token would be accepted forever; without iat its lifetime cannot be checked.
   if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') {
     throw new TokenError('The bearer token must carry exp and iat', false);
@@ -105,7 +110,10 @@ export function verifyToken(keys: string | TokenKeys, token: string): Principal 
   if (claims.exp - claims.iat > cap) {
     throw new TokenError(`The bearer token lives longer than a ${claims.role} token may (${cap / DAY} days from iat to exp)`, false);
   }
-  return { role: claims.role, scope: claims.scope, ...sourceClaim(claims), subject: claims.sub ?? '', expiresAt: claims.exp };
+  const source = textClaim(claims, 'source');
+  // Without sub, the subject issueToken would give: the caller's key (rate limits) stays its own.
+  const subject = textClaim(claims, 'sub') ?? `${claims.role.toLowerCase()}:${scope}`;
+  return { role: claims.role, scope, ...(source === undefined ? {} : { source }), subject, expiresAt: claims.exp };
 }
 
 /** Checks the signature with the keys of the token's algorithm (and kid) only: an RS256 key never checks an HS256 token. */
@@ -117,7 +125,12 @@ function verifySignature(keys: TokenKeys, token: string): jwt.JwtPayload | strin
   let failure: unknown;
   for (const candidate of candidates) {
     try {
-      return jwt.verify(token, candidate.key, { algorithms: [candidate.algorithm] });
+      return jwt.verify(token, candidate.key, {
+        algorithms: [candidate.algorithm],
+        // An outside issuer's keys may sign tokens for other applications too: only those it issued for us count.
+        ...(keys.issuer === undefined ? {} : { issuer: keys.issuer }),
+        ...(keys.audience === undefined ? {} : { audience: keys.audience }),
+      });
     } catch (error) {
       if (error instanceof jwt.TokenExpiredError) throw error;
       failure = error;
@@ -126,12 +139,21 @@ function verifySignature(keys: TokenKeys, token: string): jwt.JwtPayload | strin
   throw failure;
 }
 
-/** The optional `source` claim: a non-empty string when present. */
-function sourceClaim(claims: jwt.JwtPayload): { source?: string } {
-  const source: unknown = claims.source;
-  if (source === undefined) return {};
-  if (typeof source !== 'string' || !source) throw new TokenError('The bearer token has an invalid source', false);
-  return { source };
+/** The longest scope, source or subject a token may carry. */
+export const MAX_CLAIM_LENGTH = 128;
+
+/**
+ * A string claim (scope, source, sub): absent is undefined; present, it must be a non-empty string of
+ * at most MAX_CLAIM_LENGTH characters without refused characters (common/text.ts). A NUL reached
+ * PostgreSQL as an internal error, and an object reached viewer.subject.
+ */
+function textClaim(claims: jwt.JwtPayload, name: 'scope' | 'source' | 'sub'): string | undefined {
+  const value: unknown = claims[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !value || value.length > MAX_CLAIM_LENGTH || textProblem(value)) {
+    throw new TokenError(`The bearer token's ${name} claim is not valid`, false);
+  }
+  return value;
 }
 
 /** Reads `Bearer <token>` (case-insensitive scheme); undefined when absent or malformed. */

@@ -157,6 +157,16 @@ describe('row-level rules', () => {
     expect(access('SOURCE_SYSTEM', SX).writeSource('his-b')).toBeUndefined();
   });
 
+  test('an institution writes as its own code, or as the source its token names; it moves referrals of any source', () => {
+    const own = access('INSTITUTION', NANPING.code);
+    expect(own.writeSource(NANPING.code)).toBeUndefined();
+    expect(own.writeSource('hk-referral-platform')).toEqual({ field: 'source', message: `This token writes as source "${NANPING.code}" only` });
+    expect(own.moveSource('hk-referral-platform')).toBeUndefined();
+    const named = new Access({ role: 'INSTITUTION', scope: NANPING.code, source: 'nanping-his', subject: 't', expiresAt: 0 }, async () => []);
+    expect(named.writeSource('nanping-his')).toBeUndefined();
+    expect(named.writeSource(NANPING.code)).toMatchObject({ field: 'source' });
+  });
+
   test('moving a referral: the receiving institution, or the referring one to cancel; a source system any', () => {
     const ends = { fromCode: NANPING.code, toCode: 'L' };
     expect(access('INSTITUTION', 'L').moveBetween(ends, false)).toBeUndefined();

@@ -249,6 +249,6 @@ test('the source claim travels in the token; an empty or non-string one is refus
   expect(verifyToken(TEST_JWT_SECRET, token(HK)).source).toBeUndefined();
   for (const source of ['', 42]) {
     const forged = jwt.sign({ role: 'SOURCE_SYSTEM', scope: HK, source }, TEST_JWT_SECRET, { algorithm: 'HS256', expiresIn: 60 });
-    expect(() => verifyToken(TEST_JWT_SECRET, forged)).toThrow('The bearer token has an invalid source');
+    expect(() => verifyToken(TEST_JWT_SECRET, forged)).toThrow("The bearer token's source claim is not valid");
   }
 });

@@ -9,11 +9,11 @@ import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { loadTokenKeys } from '../../src/auth/keys';
 import { ROLES } from '../../src/auth/principal';
-import { issueToken, MAX_CLOCK_SKEW_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, TokenError, verifyToken } from '../../src/auth/token';
+import { issueToken, MAX_CLAIM_LENGTH, MAX_CLOCK_SKEW_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, TokenError, verifyToken } from '../../src/auth/token';
 import { loadConfig } from '../../src/config';
-import { startTestGateway } from '../support/gateway';
+import { startTestGateway, TEST_JWT_SECRET } from '../support/gateway';
 import { buildGateway, ROOT } from '../support/process';
-import { connect, runOnce } from '../support/ws';
+import { closeCode, connect, runOnce } from '../support/ws';
 
 const SECRET = 'unit-test-secret';
 const DAY = 24 * 3600;
@@ -62,6 +62,43 @@ describe('claims', () => {
     expect(verifyToken(SECRET, ahead(MAX_CLOCK_SKEW_SECONDS - 30)).subject).toBe('screen-1');
   });
 
+  test('scope, source and sub must be short strings without refused characters; a missing sub is the role and scope', () => {
+    const sign = (extra: Record<string, unknown>) => jwt.sign({ ...claims, ...extra }, SECRET, { algorithm: 'HS256', expiresIn: 60 });
+    for (const [name, value] of [
+      ['scope', 'YGT-340621-SX\u0000'],
+      ['scope', ['YGT-340621-SX']],
+      ['scope', 'x'.repeat(MAX_CLAIM_LENGTH + 1)],
+      ['source', 'his\u202e'],
+      ['source', null],
+      ['sub', { x: 1 }],
+      ['sub', 12],
+      ['sub', ''],
+      ['sub', 'screen\u0000'],
+      ['sub', 's'.repeat(MAX_CLAIM_LENGTH + 1)],
+    ] as const) {
+      expect([name, value, refusal(SECRET, sign({ [name]: value }))]).toEqual([name, value, `The bearer token's ${name} claim is not valid`]);
+    }
+    expect(refusal(SECRET, sign({ role: ['COUNTY'] }))).toBe("The bearer token's role claim is not valid");
+    expect(verifyToken(SECRET, sign({ scope: 'x'.repeat(MAX_CLAIM_LENGTH), source: '生僻字-his' }))).toMatchObject({ scope: 'x'.repeat(MAX_CLAIM_LENGTH), source: '生僻字-his' });
+    // Without sub, the caller's key (rate limits) is its role and scope, as issueToken would give it.
+    const { sub: _sub, ...unnamed } = claims;
+    expect(verifyToken(SECRET, jwt.sign(unnamed, SECRET, { algorithm: 'HS256', expiresIn: 60 })).subject).toBe('county:YGT-340621-SX');
+  });
+
+  test('over HTTP and graphql-ws, a bad claim is 401 / 4401, never an internal error', async () => {
+    const t = await startTestGateway({ seedDemo: 'never' });
+    try {
+      const sign = (extra: Record<string, unknown>) => jwt.sign({ ...claims, ...extra }, TEST_JWT_SECRET, { algorithm: 'HS256', expiresIn: 60 });
+      for (const token of [sign({ scope: 'YGT-340621-SX\u0000' }), sign({ sub: { x: 1 } })]) {
+        const r = await t.execute('{ viewer { role scope subject } countyGroups(first: 1) { totalCount } }', undefined, token);
+        expect(r).toMatchObject({ status: 401, errors: [{ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringMatching(/claim is not valid$/) }] });
+        expect(await closeCode(t.gateway.url, `Bearer ${token}`)).toBe(4401);
+      }
+    } finally {
+      await t.stop();
+    }
+  });
+
   test('an expired token says so (graphql-ws closes such sockets with 4403)', () => {
     const expired = jwt.sign({ ...claims, iat: now() - 120, exp: now() - 60 }, SECRET, { algorithm: 'HS256' });
     expect(() => verifyToken(SECRET, expired)).toThrow(expect.objectContaining({ expired: true }));
@@ -103,6 +140,27 @@ describe('an outside issuer\'s public keys', () => {
     expect(refusal(keys(), `${forged}.${signature}`)).toMatch(/not valid/);
   });
 
+  test('with JWT_ISSUER and JWT_AUDIENCE, an outside token must carry that iss and aud; HS256 tokens of the secret stay as they are', () => {
+    const bound = loadTokenKeys({ secret: SECRET, publicKeyFile: pemFile, jwksFile, issuer: 'https://ids.ah.example.cn', audience: 'ygt-gateway' });
+    const rs256 = (options: jwt.SignOptions) => jwt.sign(timed(), rsa.privateKey, { algorithm: 'RS256', ...options });
+    expect(verifyToken(bound, rs256({ issuer: 'https://ids.ah.example.cn', audience: 'ygt-gateway' })).role).toBe('COUNTY');
+    expect(verifyToken(bound, rs256({ issuer: 'https://ids.ah.example.cn', audience: ['other-app', 'ygt-gateway'] })).role).toBe('COUNTY');
+    for (const options of [
+      { issuer: 'https://ids.ah.example.cn', audience: 'some-other-app' },
+      { issuer: 'https://ids.ah.example.cn' },
+      { issuer: 'https://someone-else.example.cn', audience: 'ygt-gateway' },
+      { audience: 'ygt-gateway' },
+    ]) {
+      expect([options, refusal(bound, rs256(options))]).toEqual([options, 'The bearer token is not valid']);
+    }
+    const es256 = jwt.sign(timed(), ec.privateKey, { algorithm: 'ES256', keyid: 'province-2026', audience: 'some-other-app', issuer: 'https://ids.ah.example.cn' });
+    expect(refusal(bound, es256)).toBe('The bearer token is not valid');
+    expect(verifyToken(bound, issueToken(SECRET, { role: 'COUNTY', scope: 'YGT-340621-SX' })).role).toBe('COUNTY');
+    // Unset, iss and aud are not looked at (as before).
+    expect(verifyToken(keys(), rs256({ audience: 'some-other-app' })).role).toBe('COUNTY');
+    expect(loadConfig({ JWT_ISSUER: 'https://ids.ah.example.cn', JWT_AUDIENCE: 'ygt-gateway' })).toMatchObject({ jwtIssuer: 'https://ids.ah.example.cn', jwtAudience: 'ygt-gateway' });
+  });
+
   test('a private key, a weak or unsupported key is a start-up error', () => {
     const privateFile = path.join(dir, 'private.pem');
     fs.writeFileSync(privateFile, rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }));
@@ -115,20 +173,23 @@ describe('an outside issuer\'s public keys', () => {
     expect(() => loadTokenKeys({ secret: SECRET, jwksFile: privateJwks })).toThrow(/private key/);
   });
 
-  test('JWT_PUBLIC_KEY_FILE and JWKS_FILE: a gateway accepts the issuer\'s tokens over HTTP and graphql-ws', async () => {
+  test('JWT_PUBLIC_KEY_FILE, JWKS_FILE, JWT_ISSUER, JWT_AUDIENCE: a gateway accepts the issuer\'s tokens for it over HTTP and graphql-ws', async () => {
     expect(loadConfig({ JWT_PUBLIC_KEY_FILE: pemFile, JWKS_FILE: jwksFile })).toMatchObject({ jwtPublicKeyFile: pemFile, jwksFile });
-    const t = await startTestGateway({ jwtPublicKeyFile: pemFile, jwksFile, seedDemo: 'never' });
+    const t = await startTestGateway({ jwtPublicKeyFile: pemFile, jwksFile, jwtIssuer: 'https://ids.ah.example.cn', jwtAudience: 'ygt-gateway', seedDemo: 'never' });
+    const bound = { issuer: 'https://ids.ah.example.cn', audience: 'ygt-gateway' };
     try {
-      const rs256 = jwt.sign({ ...timed(), role: 'PROVINCE', scope: '340000' }, rsa.privateKey, { algorithm: 'RS256' });
+      const rs256 = jwt.sign({ ...timed(), role: 'PROVINCE', scope: '340000' }, rsa.privateKey, { algorithm: 'RS256', ...bound });
       expect(await t.execute('{ viewer { role scope } }', undefined, rs256)).toEqual({ status: 200, data: { viewer: { role: 'PROVINCE', scope: '340000' } } });
-      const es256 = jwt.sign(timed(), ec.privateKey, { algorithm: 'ES256', keyid: 'province-2026' });
+      const otherApp = jwt.sign({ ...timed(), role: 'PROVINCE', scope: '340000' }, rsa.privateKey, { algorithm: 'RS256', issuer: bound.issuer, audience: 'some-other-app' });
+      expect((await t.execute('{ viewer { role } }', undefined, otherApp)).status).toBe(401);
+      const es256 = jwt.sign(timed(), ec.privateKey, { algorithm: 'ES256', keyid: 'province-2026', ...bound });
       const client = connect(t.gateway.url, `Bearer ${es256}`);
       try {
         expect(await runOnce(client, '{ viewer { role scope } }')).toEqual({ data: { viewer: { role: 'COUNTY', scope: 'YGT-340621-SX' } } });
       } finally {
         await client.dispose();
       }
-      const forged = jwt.sign(timed(), other.privateKey, { algorithm: 'ES256', keyid: 'province-2026' });
+      const forged = jwt.sign(timed(), other.privateKey, { algorithm: 'ES256', keyid: 'province-2026', ...bound });
       expect((await t.execute('{ viewer { role } }', undefined, forged)).status).toBe(401);
     } finally {
       await t.stop();

@@ -65,10 +65,11 @@ describe('createReferral', () => {
     expect(errorOf(await create({ toCode: LINHUAN }))).toEqual({ code: 'BAD_USER_INPUT', field: 'toCode' });
     expect(errorOf(await create({ toCode: 'NOPE-1' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'toCode' });
     expect(errorOf(await create({ fromCode: '610902-HK-T01', toCode: '610902-HK-L01' }))).toEqual({ code: 'FORBIDDEN', field: 'fromCode' });
-    // An institution token: only referrals from or to itself.
+    // An institution token: only referrals from itself, written as its own source (its code).
     const nanping = t.token('INSTITUTION', NANPING);
-    expect((await create({}, nanping)).errors).toBeUndefined();
-    expect(errorOf(await create({ fromCode: LINHUAN, toCode: LEAD }, nanping))).toEqual({ code: 'FORBIDDEN', field: 'fromCode' });
+    expect((await create({ source: NANPING }, nanping)).errors).toBeUndefined();
+    expect(errorOf(await create({ source: NANPING, fromCode: LINHUAN, toCode: LEAD }, nanping))).toEqual({ code: 'FORBIDDEN', field: 'fromCode' });
+    expect(errorOf(await create({}, nanping))).toEqual({ code: 'FORBIDDEN', field: 'source' });
     // Reading roles may not write.
     expect(errorOf(await create({}, t.token('COUNTY', SX))).code).toBe('FORBIDDEN');
     expect(errorOf(await create({}, t.token('PROVINCE', '340000'))).code).toBe('FORBIDDEN');

@@ -32,8 +32,9 @@ interface Created {
 }
 
 let seq = 0;
+// An institution's HIS writes as its own code (the token names no other source).
 function create(fromCode: string, toCode: string, scope = NANPING) {
-  const input = { source: 'inst-his', externalId: `IW-${++seq}`, patientRef: `PX-iw-${seq}`, fromCode, toCode, urgency: 'ROUTINE' };
+  const input = { source: scope, externalId: `IW-${++seq}`, patientRef: `PX-iw-${seq}`, fromCode, toCode, urgency: 'ROUTINE' };
   return t.execute<Created, unknown>(CREATE, { input }, issueToken(TEST_JWT_SECRET, { role: 'INSTITUTION', scope }));
 }
 
@@ -41,7 +42,7 @@ const codeOf = (r: { errors?: { extensions?: Record<string, unknown> }[] }) => {
   const { code, field } = r.errors?.[0]?.extensions ?? {};
   return { code, field };
 };
-const count = () => t.gateway.db.prisma.referral.count({ where: { source: 'inst-his' } });
+const count = () => t.gateway.db.prisma.referral.count({ where: { externalId: { startsWith: 'IW-' } } });
 
 test('an institution opens referrals from itself: up to the lead hospital, down to a clinic under it', async () => {
   const up = await create(NANPING, LEAD);
@@ -96,4 +97,42 @@ test('a source system still opens referrals between any two members of its group
   );
   expect(r.errors).toBeUndefined();
   expect(r.data!.createReferral.to).toEqual({ code: otherClinic.code, name: otherClinic.name });
+});
+
+describe('an institution writes its own source only', () => {
+  const PLATFORM = 'sx-referral-platform';
+  const platform = () => issueToken(TEST_JWT_SECRET, { role: 'SOURCE_SYSTEM', scope: SX, source: PLATFORM });
+  const nanping = (source?: string) => issueToken(TEST_JWT_SECRET, { role: 'INSTITUTION', scope: NANPING, ...(source ? { source } : {}) });
+  const input = (source: string, externalId: string, fromCode = NANPING) => ({ source, externalId, patientRef: `PX-${externalId}`, fromCode, toCode: LEAD, urgency: 'ROUTINE' });
+
+  test("another source's keys: refused on source before any lookup, the same words whether the key exists or not", async () => {
+    // The platform's referral from 临涣 to the lead hospital, which 南坪 cannot read.
+    const stored = await t.execute<Created, unknown>(CREATE, { input: input(PLATFORM, 'IWP-1', '340621-SX-T02') }, platform());
+    expect(stored.errors).toBeUndefined();
+    const before = await t.gateway.db.prisma.referral.count();
+    const probes = await Promise.all(['IWP-1', 'IWP-NONE'].map((key) => t.execute<Created, unknown>(CREATE, { input: input(PLATFORM, key) }, nanping())));
+    for (const r of probes) {
+      expect([r.data, codeOf(r)]).toEqual([null, { code: 'FORBIDDEN', field: 'source' }]);
+      expect(r.errors![0].message).toBe(`This token writes as source "${NANPING}" only`);
+    }
+    expect(await t.gateway.db.prisma.referral.count()).toBe(before);
+  });
+
+  test("an institution cannot squat a key of the platform's; the platform then writes it", async () => {
+    const squat = await t.execute<Created, unknown>(CREATE, { input: input(PLATFORM, 'IWP-SQUAT') }, nanping());
+    expect(codeOf(squat)).toEqual({ code: 'FORBIDDEN', field: 'source' });
+    const own = await t.execute<Created, unknown>(CREATE, { input: input(PLATFORM, 'IWP-SQUAT') }, platform());
+    expect(own.errors).toBeUndefined();
+    expect(own.data!.createReferral.from.code).toBe(NANPING);
+  });
+
+  test('with a source claim it writes that source, not its code; a key is a duplicate only within its own source', async () => {
+    const his = 'nanping-his';
+    expect((await t.execute<Created, unknown>(CREATE, { input: input(his, 'IWP-2') }, nanping(his))).errors).toBeUndefined();
+    expect(codeOf(await t.execute<Created, unknown>(CREATE, { input: input(NANPING, 'IWP-3') }, nanping(his)))).toEqual({ code: 'FORBIDDEN', field: 'source' });
+    // The same key again with other data: a duplicate of its own source's referral.
+    const again = await t.execute<Created, unknown>(CREATE, { input: { ...input(his, 'IWP-2'), patientRef: 'PX-other' } }, nanping(his));
+    expect(codeOf(again)).toEqual({ code: 'BAD_USER_INPUT', field: 'externalId' });
+    expect(again.errors![0].message).toMatch(/^A different referral with source "nanping-his" and externalId "IWP-2" already exists/);
+  });
 });

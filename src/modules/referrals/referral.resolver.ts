@@ -34,8 +34,10 @@ export class ReferralResolver {
   @Mutation(() => Referral, {
     description:
       'Opens a referral (SOURCE_SYSTEM tokens: within their group; INSTITUTION tokens: from themselves, to an institution under ' +
-      'them, the one they are under, or a county-level member or partner). ' +
-      'Sending the same (source, externalId) with the same data again returns the stored referral (keys are per group).',
+      'them, the one they are under, or a county-level member or partner). A token writes its own source only: the one its ' +
+      'source claim names; without a claim, an INSTITUTION token writes as source "<its institution code>" and a SOURCE_SYSTEM ' +
+      'token any source of its group (another source: FORBIDDEN on source). ' +
+      'Sending the same (source, externalId) with the same data again returns the stored referral (keys are per group and source).',
   })
   createReferral(@Args(() => CreateReferralArgs) { input }: CreateReferralArgs, @Ctx() ctx: RequestContext): Promise<Referral> {
     return ctx.referralWriter.create(input);

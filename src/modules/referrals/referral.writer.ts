@@ -20,7 +20,10 @@ export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
-/** A token that names its source writes records of that source only (SOURCE_MISMATCH on `source`). */
+/**
+ * A token writes records of its own source only (SOURCE_MISMATCH on `source`, FORBIDDEN in createReferral),
+ * checked before any lookup so that the answer says nothing of other sources' keys.
+ */
 export function checkSource(access: Access, source: string): void {
   const other = access.writeSource(source);
   if (other) throw new RuleViolation(SOURCE_MISMATCH, other.message, other.field);
@@ -136,7 +139,7 @@ export class ReferralWriter {
         const mustBe = this.access.moveBetween(row, to === ReferralStatus.CANCELLED);
         if (mustBe) throw forbidden(`Only ${mustBe} may move a referral to ${to}`);
         // A token that names its source moves that source's referrals only.
-        const otherSource = this.access.writeSource(row.source);
+        const otherSource = this.access.moveSource(row.source);
         if (otherSource) throw gatewayError(ErrorCode.FORBIDDEN, `${otherSource.message}; referral ${id} is of another source`, 'id');
         const times = timesOf(row);
         const latestAt = [...historyOf(times).map((s) => s.at), times.requestedAt].reduce((a, b) => (b > a ? b : a));
