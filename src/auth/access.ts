@@ -133,13 +133,14 @@ export class Access {
   }
 
   /**
-   * Whether the token moves a stored record of this source: a token that names its source moves that
-   * source's records only; without a claim, any (an institution accepts the referrals other systems
-   * send it). Undefined when it may.
+   * Whether the token moves a stored record of this source: a source system that names its source
+   * moves that source's records only. An institution moves any source's referral it is an end of
+   * (moveBetween decides which): its HIS accepts the referrals the platform sends it. Undefined when
+   * it may.
    */
   moveSource(source: string): ScopeViolation | undefined {
     const own = this.principal.source;
-    if (own === undefined || own === source) return undefined;
+    if (own === undefined || own === source || this.principal.role === Role.INSTITUTION) return undefined;
     return { field: 'source', message: `This token writes as source "${own}" only` };
   }
 

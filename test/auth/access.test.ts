@@ -165,6 +165,11 @@ describe('row-level rules', () => {
     const named = new Access({ role: 'INSTITUTION', scope: NANPING.code, source: 'nanping-his', subject: 't', expiresAt: 0 }, async () => []);
     expect(named.writeSource('nanping-his')).toBeUndefined();
     expect(named.writeSource(NANPING.code)).toMatchObject({ field: 'source' });
+    // Its HIS, however its token is bound, accepts what the platform sent it; a bound source system does not move other sources.
+    expect(named.moveSource('hk-referral-platform')).toBeUndefined();
+    const platform = new Access({ role: 'SOURCE_SYSTEM', scope: SX, source: 'sx-platform', subject: 't', expiresAt: 0 }, async () => []);
+    expect(platform.moveSource('sx-platform')).toBeUndefined();
+    expect(platform.moveSource('other-system')).toMatchObject({ field: 'source' });
   });
 
   test('moving a referral: the receiving institution, or the referring one to cancel; a source system any', () => {
