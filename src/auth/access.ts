@@ -1,6 +1,7 @@
 // What one request may read and write, built once per request from its token. Every scope question
 // the modules ask is answered here, each rule stated once (as a Condition, rendered for Prisma and
 // for SQL alike); what each role may do at all is the table in policy.ts.
+import { quoted } from '../common/errors';
 import type { Prisma } from '../generated/prisma/client';
 import { allOf, anyOf, equals, oneOf, rowFilter, type Condition, type RowFilter } from './condition';
 import { Role, type Principal } from './principal';
@@ -38,7 +39,7 @@ export interface ScopeViolation {
 
 /** The one message for an institution that is unknown or outside the caller's scope (as NOT_FOUND says it). */
 export function unseenInstitution(code: string): string {
-  return `Institution "${code}" was not found or is outside your scope`;
+  return `Institution ${quoted(code)} was not found or is outside your scope`;
 }
 
 export class Access {
@@ -165,7 +166,7 @@ export class Access {
     const { role, scope } = this.principal;
     if (role === Role.SOURCE_SYSTEM) {
       for (const [end, field] of [[from, 'fromCode'], [to, 'toCode']] as const) {
-        if (end.groupCode !== scope) return { field, message: `Institution "${end.code}" is not in the group ${scope} of this token` };
+        if (end.groupCode !== scope) return { field, message: `Institution ${quoted(end.code)} is not in the group ${scope} of this token` };
       }
       return undefined;
     }

@@ -31,7 +31,19 @@ export function gatewayError(code: ErrorCode, message: string, field?: string): 
 export const badUserInput = (message: string, field: string): GraphQLError =>
   gatewayError(ErrorCode.BAD_USER_INPUT, message, field);
 
+/** Longest part of a client's value an error message repeats. */
+export const MAX_QUOTED_LENGTH = 64;
+
+/**
+ * A client's value as an error message quotes it: cut to its first 64 characters, so that 200
+ * aliases of a 900 KB code are not 180 MB of answer (issue 8).
+ */
+export function quoted(value: string): string {
+  if (value.length <= MAX_QUOTED_LENGTH) return `"${value}"`;
+  return `"${value.slice(0, MAX_QUOTED_LENGTH)}…" (${value.length} characters)`;
+}
+
 export const notFound = (what: string, code: string, field: string): GraphQLError =>
-  gatewayError(ErrorCode.NOT_FOUND, `${what} "${code}" was not found or is outside your scope`, field);
+  gatewayError(ErrorCode.NOT_FOUND, `${what} ${quoted(code)} was not found or is outside your scope`, field);
 
 export const forbidden = (message: string): GraphQLError => gatewayError(ErrorCode.FORBIDDEN, message);

@@ -4,7 +4,7 @@ import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import { unseenInstitution, type Access } from '../../auth/access';
 import { asGraphQLError, OUT_OF_SCOPE, RuleViolation, SOURCE_MISMATCH } from '../../common/batch';
 import { Direction, directionOf } from '../../common/direction';
-import { ErrorCode, forbidden, gatewayError, notFound } from '../../common/errors';
+import { ErrorCode, forbidden, gatewayError, notFound, quoted } from '../../common/errors';
 import type { InstitutionRef, StructureService } from '../structure';
 import { ReferralStatus } from './referral.enums';
 import type { CreateReferralInput } from './referral.input';
@@ -45,11 +45,11 @@ export function checkEnds(access: Access, content: ReferralContent, refs: Map<st
   const outside = access.writeBetween(from, to);
   if (outside) throw new RuleViolation(outside.unseen ? 'UNKNOWN_INSTITUTION' : OUT_OF_SCOPE, outside.message, outside.field);
   if (from.groupCode !== to.groupCode) {
-    throw new RuleViolation('CROSS_GROUP', `"${from.code}" and "${to.code}" belong to different groups`, 'toCode');
+    throw new RuleViolation('CROSS_GROUP', `${quoted(from.code)} and ${quoted(to.code)} belong to different groups`, 'toCode');
   }
   const direction = directionOf(from.level, to.level);
   if (direction === Direction.LATERAL) {
-    throw new RuleViolation('LATERAL_REFERRAL', `"${from.code}" and "${to.code}" are at the same level (${from.level}): a referral goes up or down`, 'toCode');
+    throw new RuleViolation('LATERAL_REFERRAL', `${quoted(from.code)} and ${quoted(to.code)} are at the same level (${from.level}): a referral goes up or down`, 'toCode');
   }
   return { groupCode: from.groupCode, direction };
 }
@@ -119,7 +119,7 @@ export class ReferralWriter {
     if (!same) {
       throw new RuleViolation(
         'DUPLICATE_EXTERNAL_ID',
-        `A different referral with source "${prepared.source}" and externalId "${prepared.externalId}" already exists`,
+        `A different referral with source ${quoted(prepared.source)} and externalId ${quoted(prepared.externalId)} already exists`,
         'externalId',
       );
     }
