@@ -106,6 +106,13 @@ function identifierIn(characters: string): IdentifierKind | null {
   return null;
 }
 
+/**
+ * The code of a record whose key (source, externalId, a person's or partner's externalId) holds a
+ * resident ID or phone number: keys reach provincial tokens, so a system keyed by ID number sends a
+ * pseudonymous key instead.
+ */
+export const IDENTIFYING_KEY = 'IDENTIFYING_KEY';
+
 /** Throws `code` on the field when the text holds a resident ID or phone number. */
 export function checkNoIdentifier(text: string | null | undefined, field: string, code: string): void {
   if (!text) return;
