@@ -58,16 +58,48 @@ export function normaliseForMatching(text: string): string {
   return numeralsAsDigits(normaliseCharacters(text)).replace(DATE, '<date>');
 }
 
-const spaced = (...tokens: string[]) => tokens.join(SEP);
 const digits = (n: number) => Array<string>(n).fill('[0-9]');
 /** Not glued to a letter or digit on either side (a code's part is no phone or ID number). */
 const START = '(?<![A-Za-z0-9])';
 const END = '(?![A-Za-z0-9])';
-const YEAR_19_20 = `(?:1${SEP}9|2${SEP}0)`;
-const MONTH = `(?:0${SEP}[1-9]|1${SEP}[0-2])`;
-const DAY = `(?:0${SEP}[1-9]|[12]${SEP}[0-9]|3${SEP}[01])`;
-/** 18 characters (GB 11643): address, a birth date of 19xx or 20xx, sequence, check character (X, x, or × as typed). */
-const RESIDENT_ID = new RegExp(`${START}${spaced('[1-9]', ...digits(5), YEAR_19_20, ...digits(2), MONTH, DAY, ...digits(3), '[0-9Xx×]')}${END}`, 'u');
+
+interface Patterns {
+  residentId: RegExp;
+  oldResidentId: RegExp;
+  phone: RegExp;
+}
+
+/** The patterns, with `sep` allowed between two digits (SEP in text, nothing in a key). */
+function patterns(sep: string): Patterns {
+  const spaced = (...tokens: string[]) => tokens.join(sep);
+  const year = `(?:1${sep}9|2${sep}0)`;
+  const month = `(?:0${sep}[1-9]|1${sep}[0-2])`;
+  const day = `(?:0${sep}[1-9]|[12]${sep}[0-9]|3${sep}[01])`;
+  const local = `${spaced('[2-9]', ...digits(6))}(?:${sep}[0-9])?${END}`;
+  return {
+    /** 18 characters (GB 11643): address, a birth date of 19xx or 20xx, sequence, check character (X, x, or × as typed). */
+    residentId: new RegExp(`${START}${spaced('[1-9]', ...digits(5), year, ...digits(2), month, day, ...digits(3), '[0-9Xx×]')}${END}`, 'u'),
+    /** The first generation's 15 digits: address, YYMMDD, sequence. */
+    oldResidentId: new RegExp(`${START}${spaced('[1-9]', ...digits(7), month, day, ...digits(3))}${END}`, 'u'),
+    /**
+     * A mainland mobile number, with or without +86 or 0086; a landline with its area code (0xx or
+     * 0xxx), or after +86 / 0086 without the area code's 0 (+86 10 6512 3456).
+     */
+    phone: new RegExp(
+      `${START}(?:(?:(?:\\+|00)${sep})?8${sep}6${sep})?${spaced('1', '[3-9]', ...digits(9))}${END}` +
+        `|${START}${spaced('0', '[1-9]', '[0-9]')}(?:${sep}[0-9])?${sep}${local}` +
+        `|(?:\\+|${START}00)${sep}8${sep}6${sep}${spaced('[1-9]', '[0-9]')}(?:${sep}[0-9])?${sep}${local}`,
+      'u',
+    ),
+  };
+}
+
+const IN_TEXT = patterns(SEP);
+/**
+ * In a key, separators join its parts (U-1795492185-1 is a timestamp and a sequence, no phone
+ * number): a number counts only written unbroken, as a system keyed by ID or phone number writes it.
+ */
+const IN_KEY = patterns('');
 /**
  * An ID whose birth date is written as a date (340621-1980-01-01-123X): dates are set apart before
  * the patterns above run, so this one runs before, on the address and sequence written unbroken.
@@ -75,18 +107,6 @@ const RESIDENT_ID = new RegExp(`${START}${spaced('[1-9]', ...digits(5), YEAR_19_
 const SEPS = `[${SEP_CHARS}]{1,4}`;
 const RESIDENT_ID_DATED = new RegExp(
   `${START}[1-9][0-9]{5}${SEPS}(?:19|20)[0-9]{2}${SEP}(?:0[1-9]|1[0-2])${SEP}(?:0[1-9]|[12][0-9]|3[01])${SEPS}[0-9]{3}[0-9Xx×]${END}`,
-  'u',
-);
-/** The first generation's 15 digits: address, YYMMDD, sequence. */
-const OLD_RESIDENT_ID = new RegExp(`${START}${spaced('[1-9]', ...digits(7), MONTH, DAY, ...digits(3))}${END}`, 'u');
-/**
- * A mainland mobile number, with or without +86 or 0086; a landline with its area code (0xx or
- * 0xxx), or after +86 / 0086 without the area code's 0 (+86 10 6512 3456).
- */
-const PHONE = new RegExp(
-  `${START}(?:(?:(?:\\+|00)${SEP})?8${SEP}6${SEP})?${spaced('1', '[3-9]', ...digits(9))}${END}` +
-    `|${START}${spaced('0', '[1-9]', '[0-9]')}(?:${SEP}[0-9])?${SEP}${spaced('[2-9]', ...digits(6))}(?:${SEP}[0-9])?${END}` +
-    `|(?:\\+|${START}00)${SEP}8${SEP}6${SEP}${spaced('[1-9]', '[0-9]')}(?:${SEP}[0-9])?${SEP}${spaced('[2-9]', ...digits(6))}(?:${SEP}[0-9])?${END}`,
   'u',
 );
 
@@ -101,8 +121,16 @@ export function findIdentifier(text: string): IdentifierKind | null {
 function identifierIn(characters: string): IdentifierKind | null {
   if (RESIDENT_ID_DATED.test(characters)) return 'resident ID number';
   const normalised = characters.replace(DATE, '<date>');
-  if (RESIDENT_ID.test(normalised) || OLD_RESIDENT_ID.test(normalised)) return 'resident ID number';
-  if (PHONE.test(normalised)) return 'phone number';
+  if (IN_TEXT.residentId.test(normalised) || IN_TEXT.oldResidentId.test(normalised)) return 'resident ID number';
+  if (IN_TEXT.phone.test(normalised)) return 'phone number';
+  return null;
+}
+
+/** The first personal identifier a key holds written unbroken (after NFKC: full-width digits count), or null. */
+export function findIdentifierInKey(key: string): IdentifierKind | null {
+  const characters = normaliseCharacters(key);
+  if (IN_KEY.residentId.test(characters) || IN_KEY.oldResidentId.test(characters)) return 'resident ID number';
+  if (IN_KEY.phone.test(characters)) return 'phone number';
   return null;
 }
 
@@ -118,6 +146,12 @@ export function checkNoIdentifier(text: string | null | undefined, field: string
   if (!text) return;
   const kind = findIdentifier(text);
   if (kind) throw new RuleViolation(code, `${field} must not hold a ${kind} (it looks like one once spaces and separators are ignored)`, field);
+}
+
+/** Throws IDENTIFYING_KEY on the field when the key holds a resident ID or phone number written unbroken. */
+export function checkKeyHoldsNoIdentifier(key: string, field: string): void {
+  const kind = findIdentifierInKey(key);
+  if (kind) throw new RuleViolation(IDENTIFYING_KEY, `${field} must not hold a ${kind}: send a pseudonymous key`, field);
 }
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];

@@ -53,6 +53,7 @@ describe('recordReferrals', () => {
       referral('K-ZY15', { patientRef: 'ZY110105010112345' }),
       referral('K-SPACED-DATE', { reason: '到达时间 2023 01 15 13 00 00' }),
       referral('HK-2023-0002'),
+      referral('U-1795492185-1', { patientRef: 'P-U-1' }),
       referral('11010519491231002X'),
       referral('K-SOURCE', { source: 'his-13800138000' }),
       referral('K-DATED-ID', { reason: '身份证 340621-1980-01-01-1238' }),
@@ -66,15 +67,16 @@ describe('recordReferrals', () => {
       ['CREATED', null, null],
       ['CREATED', null, null],
       ['CREATED', null, null],
+      ['CREATED', null, null],
       ['REJECTED', 'IDENTIFYING_KEY', 'externalId'],
       ['REJECTED', 'IDENTIFYING_KEY', 'source'],
       ['REJECTED', 'IDENTIFYING_REASON', 'reason'],
       ['REJECTED', 'INVALID_CHARACTERS', 'patientRef'],
       ['REJECTED', 'INVALID_CHARACTERS', 'reason'],
     ]);
-    expect(payload.results[10].error!.message).toContain('encoding other than UTF-8');
+    expect(payload.results[11].error!.message).toContain('encoding other than UTF-8');
     // Nothing of the key is quoted back: it is personal data.
-    expect(payload.results[6].error!.message).not.toContain('110105');
+    expect(payload.results[7].error!.message).not.toContain('110105');
   });
 
   test('a token bound to a source takes that source with surrounding spaces, as the key is stored trimmed', async () => {

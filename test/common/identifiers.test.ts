@@ -1,6 +1,6 @@
 // Personal identifiers in free text, and resident ID numbers sent as such (src/common/identifiers.ts).
 import 'reflect-metadata';
-import { checkNoIdentifier, checkResidentId, findIdentifier, normaliseForMatching, residentIdCheckCharacter, residentIdProblem } from '../../src/common/identifiers';
+import { checkNoIdentifier, checkResidentId, findIdentifier, findIdentifierInKey, normaliseForMatching, residentIdCheckCharacter, residentIdProblem } from '../../src/common/identifiers';
 
 describe('findIdentifier: found however it is written', () => {
   test.each([
@@ -133,6 +133,22 @@ describe('findIdentifier: a number glued to letters or digits is part of a code'
   ])('%s: none of 20,000 is refused', (_what, make) => {
     const refused = codes(20_000, make).filter((code) => findIdentifier(code) !== null);
     expect(refused).toEqual([]);
+  });
+});
+
+describe('findIdentifierInKey: a number counts only written unbroken, since separators join a key\'s parts', () => {
+  test.each([
+    ['a resident ID', '11010519491231002X', 'resident ID number'],
+    ['a phone number after a prefix', 'his-13800138000', 'phone number'],
+    ['a phone number in full width', 'ＨＲ１３９００１３９０００', null],
+    ['a bare phone number', '13900139000', 'phone number'],
+    ['a timestamp and a sequence', 'U-1795492185-1', null],
+    ['a key with a year', 'HK-2023-0002', null],
+    ['a short key', 'PF-1', null],
+    ['an outpatient number', 'MZ036021735433', null],
+    ['a hyphenated phone number', '138-0013-8000', null],
+  ])('%s', (_what, key, kind) => {
+    expect(findIdentifierInKey(key)).toBe(kind);
   });
 });
 

@@ -3,7 +3,7 @@
 // accepted ones; everything it decides in between is decided here.
 import { OUT_OF_SCOPE, RuleViolation } from '../../common/batch';
 import { isoDay } from '../../common/clock';
-import { checkNoIdentifier, checkResidentId, IDENTIFYING_KEY, normaliseResidentId } from '../../common/identifiers';
+import { checkKeyHoldsNoIdentifier, checkNoIdentifier, checkResidentId, normaliseResidentId } from '../../common/identifiers';
 import { contentHash, externalIdOf, recordKey } from '../../common/record-key';
 import { checkOptionalText, checkText } from '../../common/text';
 import { checkTimeRange } from '../../common/time-range';
@@ -85,7 +85,7 @@ export interface PreparedFlow {
 function key(value: string, field: string): string {
   text(value, field);
   const trimmed = value.trim();
-  checkNoIdentifier(trimmed, field, IDENTIFYING_KEY);
+  checkKeyHoldsNoIdentifier(trimmed, field);
   return trimmed;
 }
 
@@ -93,7 +93,7 @@ function key(value: string, field: string): string {
 export function prepareFlow(raw: PersonnelFlowInput, index: number, now: Date = new Date()): PreparedFlow {
   checkOptionalText(raw.pairedExternalId, 'pairedExternalId');
   const paired = raw.pairedExternalId?.trim() || undefined;
-  if (paired) checkNoIdentifier(paired, 'pairedExternalId', IDENTIFYING_KEY);
+  if (paired) checkKeyHoldsNoIdentifier(paired, 'pairedExternalId');
   const input: PersonnelFlowInput = {
     ...raw,
     source: key(raw.source, 'source'),
