@@ -4,6 +4,7 @@ import { isoDay } from './clock';
 import { groupBy } from './collections';
 import { badUserInput } from './errors';
 import { DateScalar } from './scalars';
+import { checkReadTime } from './time-range';
 
 /** The longest period a query may ask for, in days (about ten years). */
 export const MAX_PERIOD_DAYS = 3700;
@@ -31,7 +32,10 @@ export interface Period {
 
 const DAY_MS = 86_400_000;
 
+/** A period a query names: both days within the readable range (no year 0000), in order, at most MAX_PERIOD_DAYS long. */
 export function checkPeriod(period: PeriodInput, field = 'period'): Period {
+  checkReadTime(period.from, `${field}.from`, isoDay);
+  checkReadTime(period.to, `${field}.to`, isoDay);
   if (period.to.getTime() < period.from.getTime()) {
     throw badUserInput(`${field}.to must not be before ${field}.from`, `${field}.to`);
   }

@@ -18,6 +18,12 @@ import {
 import { badUserInput } from './errors';
 import { textProblem } from './text';
 
+/**
+ * Input fields holding free text that may run over lines (a referral's `reason`): tab, line feed and
+ * carriage return pass there. Every other string (codes, filters, ids, cursors, keys) is one line.
+ */
+export const MULTILINE_FIELDS: ReadonlySet<string> = new Set(['reason']);
+
 /** Whether a value of the type can hold text this guard checks (input objects followed, batches not). */
 function holdsText(type: GraphQLInputType, seen = new Set<GraphQLInputType>()): boolean {
   const inner = getNullableType(type);
@@ -32,12 +38,12 @@ function holdsText(type: GraphQLInputType, seen = new Set<GraphQLInputType>()): 
 }
 
 /** The first refused character in a coerced argument value, with its path (filter.nameContains), or null. */
-function findProblem(type: GraphQLInputType, value: unknown, path: string): { path: string; problem: string } | null {
+function findProblem(type: GraphQLInputType, value: unknown, path: string, multiline = false): { path: string; problem: string } | null {
   if (value === null || value === undefined) return null;
   const inner = getNullableType(type);
   if (inner === GraphQLString || inner === GraphQLID) {
-    // Free text may run over lines (a single referral's reason); its own rules say more per field.
-    const problem = typeof value === 'string' ? textProblem(value, { multiline: true }) : null;
+    // Free text may run over lines; its own rules say more per field.
+    const problem = typeof value === 'string' ? textProblem(value, { multiline }) : null;
     return problem ? { path, problem } : null;
   }
   if (isListType(inner)) {
@@ -50,7 +56,7 @@ function findProblem(type: GraphQLInputType, value: unknown, path: string): { pa
   }
   if (isInputObjectType(inner)) {
     for (const field of Object.values(inner.getFields())) {
-      const found = findProblem(field.type, (value as Record<string, unknown>)[field.name], `${path}.${field.name}`);
+      const found = findProblem(field.type, (value as Record<string, unknown>)[field.name], `${path}.${field.name}`, MULTILINE_FIELDS.has(field.name));
       if (found) return found;
     }
   }

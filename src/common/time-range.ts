@@ -3,6 +3,7 @@
 // (a referral step not in the future; a personnel flow at most a few years ahead, never 9999-12-31
 // standing for "open").
 import { RuleViolation } from './batch/rule-violation';
+import { badUserInput } from './errors';
 
 /** Nothing is dated before this. */
 export const EARLIEST_TIME = new Date('2000-01-01T00:00:00Z');
@@ -28,4 +29,21 @@ export function checkTimeRange(at: Date, field: string, range: TimeRange): Date 
   if (at < EARLIEST_TIME) throw new RuleViolation(earlyCode, `${field} (${display(at)}) is before ${display(EARLIEST_TIME)}`, field);
   if (at > range.latest) throw new RuleViolation(range.lateCode, `${field} (${display(at)}) ${range.lateSays}`, field);
   return at;
+}
+
+/** Nothing a query asks about lies after this (a report's period may end in the future, not in year 9999). */
+export const LATEST_READ_TIME = new Date('2100-01-01T00:00:00Z');
+
+/**
+ * A time or day a query names (a period's ends, a filter's bounds): within EARLIEST_TIME and
+ * LATEST_READ_TIME, else BAD_USER_INPUT on the field. Year 0000 would otherwise reach PostgreSQL
+ * (error 22008) as an internal error.
+ */
+export function checkReadTime(at: Date, field: string, display: (at: Date) => string = (d) => d.toISOString()): Date {
+  try {
+    return checkTimeRange(at, field, { latest: LATEST_READ_TIME, lateCode: 'BAD_USER_INPUT', lateSays: `is after ${display(LATEST_READ_TIME)}`, display });
+  } catch (error) {
+    if (error instanceof RuleViolation) throw badUserInput(error.message, field);
+    throw error;
+  }
 }

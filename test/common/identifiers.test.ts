@@ -1,6 +1,6 @@
 // Personal identifiers in free text, and resident ID numbers sent as such (src/common/identifiers.ts).
 import 'reflect-metadata';
-import { checkNoIdentifier, checkResidentId, findIdentifier, normaliseForMatching, residentIdCheckCharacter, residentIdProblem } from '../../src/common/identifiers';
+import { checkNoIdentifier, checkResidentId, findIdentifier, findIdentifierInKey, normaliseForMatching, residentIdCheckCharacter, residentIdProblem } from '../../src/common/identifiers';
 
 describe('findIdentifier: found however it is written', () => {
   test.each([
@@ -49,7 +49,7 @@ describe('findIdentifier: legitimate content passes', () => {
 
 test('normalisation: NFKC, and CJK numerals only in runs that spell a number', () => {
   expect(normaliseForMatching('１３８ ００１３－８０００')).toBe('138 0013-8000');
-  expect(normaliseForMatching('张三 一三八〇〇一三八〇〇〇')).toBe('张三 13800138000');
+  expect(normaliseForMatching('张三：一三八〇〇一三八〇〇〇')).toBe('张三:13800138000');
 });
 
 test('separators never join two numbers, nor hide the end of one', () => {
@@ -57,6 +57,99 @@ test('separators never join two numbers, nor hide the end of one', () => {
   expect(findIdentifier('张三 138.0013.8000')).toBe('phone number');
   expect(findIdentifier('2023-01-15 2024-02-20 2025-03-30')).toBeNull();
   expect(findIdentifier('2023/1/15 2023.02.20 13 次')).toBeNull();
+});
+
+describe('findIdentifier: formatting a source system plausibly produces', () => {
+  test.each([
+    ['an ID with its birth date hyphenated', '340621-1980-01-01-123X', 'resident ID number'],
+    ['an ID with its birth date dotted', '340621.1980.01.01.123X', 'resident ID number'],
+    ['an ID with a spaced, hyphenated birth date', '340621 1980-01-01 1234', 'resident ID number'],
+    ['an ID with × typed for X', '34062119800101123×', 'resident ID number'],
+    ['ideographic full stops', '138。0013。8000', 'phone number'],
+    ['en dashes', '138–0013–8000', 'phone number'],
+    ['em dashes', '138—0013—8000', 'phone number'],
+    ['asterisks', '138*0013*8000', 'phone number'],
+    ['tildes', '138~0013~8000', 'phone number'],
+    ['bars', '138|0013|8000', 'phone number'],
+    ['a run of separators', '138 -- 0013 -- 8000', 'phone number'],
+    ['spaced CJK numerals', '一三八 〇〇一三 八〇〇〇', 'phone number'],
+    ['digits mixed with CJK numerals', '138〇〇13八〇〇〇', 'phone number'],
+    ['formal numerals', '壹叁捌零零壹叁捌零零零', 'phone number'],
+    ['幺 for one', '幺三八零零幺三八零零零', 'phone number'],
+    ['a name glued to a number', '张三13800138000', 'phone number'],
+    ['a landline after +86 without its 0', '+86 10 6512 3456', 'phone number'],
+    ['a landline after full-width ＋86', '＋８６ １０ ６５１２ ３４５６', 'phone number'],
+    ['Hangul fillers as separators', '138\u31640013\u31648000', 'phone number'],
+    ['half-width Hangul fillers', '138\uffa00013\uffa08000', 'phone number'],
+    ['braille blanks', '138\u28000013\u28008000', 'phone number'],
+    ['a combining grapheme joiner', '138\u034f0013\u034f8000', 'phone number'],
+    ['zero-width spaces', '138\u200b0013\u200b8000', 'phone number'],
+    ['a key with a phone number', 'his-13800138000', 'phone number'],
+  ])('%s', (_what, text, kind) => {
+    expect(findIdentifier(text)).toBe(kind);
+  });
+});
+
+describe('findIdentifier: a number glued to letters or digits is part of a code', () => {
+  test.each([
+    ['a hex hash', '7884fe1825fd6afd2e48d15057751610'],
+    ['an outpatient number read as a landline', 'MZ036021735433'],
+    ['an outpatient number read as an old ID', 'MZ330108120512003'],
+    ['an inpatient number read as an old ID', 'ZY110105010112345'],
+    ['a date and time written with spaces', '到达时间 2023 01 15 13 00 00'],
+    ['a key with a year', 'HK-2023-0002'],
+    ['a short key', 'PF-1'],
+    ['an ID written as a sequence of dates', '2023/1/15 2023.02.20 13 次'],
+  ])('%s', (_what, text) => {
+    expect(findIdentifier(text)).toBeNull();
+  });
+
+  // A deterministic generator (mulberry32): the same codes on every run.
+  function generator(seed: number): () => number {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const codes = (count: number, make: (next: () => number) => string) => {
+    const next = generator(20_231_115);
+    return Array.from({ length: count }, () => make(next));
+  };
+  const chars = (alphabet: string, length: number) => (next: () => number) =>
+    Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+
+  test.each([
+    ['hex hashes of 32 characters', chars('0123456789abcdef', 32)],
+    ['hex hashes of 40 characters', chars('0123456789abcdef', 40)],
+    ['hex hashes of 64 characters', chars('0123456789abcdef', 64)],
+    ['upper-case hex hashes of 32 characters', chars('0123456789ABCDEF', 32)],
+    ['MZ and 12 digits', (next: () => number) => `MZ${chars('0123456789', 12)(next)}`],
+    ['MZ and 15 digits', (next: () => number) => `MZ${chars('0123456789', 15)(next)}`],
+    ['ZY and 15 digits', (next: () => number) => `ZY${chars('0123456789', 15)(next)}`],
+    ['P and 18 digits', (next: () => number) => `P${chars('0123456789', 18)(next)}`],
+  ])('%s: none of 20,000 is refused', (_what, make) => {
+    const refused = codes(20_000, make).filter((code) => findIdentifier(code) !== null);
+    expect(refused).toEqual([]);
+  });
+});
+
+describe('findIdentifierInKey: a number counts only written unbroken, since separators join a key\'s parts', () => {
+  test.each([
+    ['a resident ID', '11010519491231002X', 'resident ID number'],
+    ['a phone number after a prefix', 'his-13800138000', 'phone number'],
+    ['a phone number in full width', 'ＨＲ１３９００１３９０００', null],
+    ['a bare phone number', '13900139000', 'phone number'],
+    ['a timestamp and a sequence', 'U-1795492185-1', null],
+    ['a key with a year', 'HK-2023-0002', null],
+    ['a short key', 'PF-1', null],
+    ['an outpatient number', 'MZ036021735433', null],
+    ['a hyphenated phone number', '138-0013-8000', null],
+  ])('%s', (_what, key, kind) => {
+    expect(findIdentifierInKey(key)).toBe(kind);
+  });
 });
 
 test('matching stays linear on long runs of digits and separators', () => {

@@ -22,6 +22,17 @@ describe('refused characters', () => {
     ['a noncharacter', 'a\uffff', 'a noncharacter (U+FFFF) at position 2'],
     ['a newline in a single-line field', 'a\nb', 'a control character (U+000A) at position 2'],
     ['a tab in a single-line field', 'a\tb', 'a control character (U+0009) at position 2'],
+    ['a Hangul filler', 'WS\u31641', 'an invisible filler character (U+3164) at position 3'],
+    ['a Hangul choseong filler', '\u115f张三', 'an invisible filler character (U+115F) at position 1'],
+    ['a Hangul jungseong filler', '张\u1160三', 'an invisible filler character (U+1160) at position 2'],
+    ['a half-width Hangul filler', 'PF-1\uffa0', 'an invisible filler character (U+FFA0) at position 5'],
+    ['a combining grapheme joiner', 'PF\u034f-1', 'an invisible filler character (U+034F) at position 3'],
+    ['a braille blank', '\u2800', 'an invisible filler character (U+2800) at position 1'],
+    [
+      'the replacement character',
+      '张\ufffd',
+      'the replacement character (U+FFFD) at position 2: the source sent text in an encoding other than UTF-8, or damaged bytes',
+    ],
   ])('%s', (_what, value, problem) => {
     expect(textProblem(value)).toBe(problem);
   });

@@ -3,7 +3,7 @@
 // accepted ones; everything it decides in between is decided here.
 import { OUT_OF_SCOPE, RuleViolation } from '../../common/batch';
 import { isoDay } from '../../common/clock';
-import { checkNoIdentifier, checkResidentId, normaliseResidentId } from '../../common/identifiers';
+import { checkKeyHoldsNoIdentifier, checkNoIdentifier, checkResidentId, normaliseResidentId } from '../../common/identifiers';
 import { contentHash, externalIdOf, recordKey } from '../../common/record-key';
 import { checkOptionalText, checkText } from '../../common/text';
 import { checkTimeRange } from '../../common/time-range';
@@ -81,17 +81,31 @@ export interface PreparedFlow {
   input: PersonnelFlowInput;
 }
 
-/** The checks of a record's own fields, before its identity counts in the batch. */
-export function prepareFlow(input: PersonnelFlowInput, index: number, now: Date = new Date()): PreparedFlow {
-  text(input.source, 'source');
-  text(input.externalId, 'externalId');
-  text(input.staff.externalId, 'staff.externalId');
+/** A key as referrals take it: trimmed (" WS-1 " is WS-1), and holding no resident ID or phone number (keys reach provincial tokens). */
+function key(value: string, field: string): string {
+  text(value, field);
+  const trimmed = value.trim();
+  checkKeyHoldsNoIdentifier(trimmed, field);
+  return trimmed;
+}
+
+/** The checks of a record's own fields, before its identity counts in the batch; the record comes back with its keys trimmed. */
+export function prepareFlow(raw: PersonnelFlowInput, index: number, now: Date = new Date()): PreparedFlow {
+  checkOptionalText(raw.pairedExternalId, 'pairedExternalId');
+  const paired = raw.pairedExternalId?.trim() || undefined;
+  if (paired) checkKeyHoldsNoIdentifier(paired, 'pairedExternalId');
+  const input: PersonnelFlowInput = {
+    ...raw,
+    source: key(raw.source, 'source'),
+    externalId: key(raw.externalId, 'externalId'),
+    staff: { ...raw.staff, externalId: key(raw.staff.externalId, 'staff.externalId') },
+    pairedExternalId: paired,
+  };
   text(input.staff.name, 'staff.name');
   // Codes are looked up in SQL for the whole batch: a refused character must stop this record first.
   checkText(input.fromCode, 'fromCode');
   checkText(input.toCode, 'toCode');
   checkText(input.staff.homeCode, 'staff.homeCode');
-  checkOptionalText(input.pairedExternalId, 'pairedExternalId');
   // The name is shown to every token that reads the flow, provincial ones too.
   checkNoIdentifier(input.staff.name, 'staff.name', 'IDENTIFYING_NAME');
   if (input.staff.phone !== undefined && input.staff.phone !== null && !/^[0-9+\-() ]{3,32}$/.test(input.staff.phone)) {

@@ -10,6 +10,7 @@ import { loadAll } from '../../common/collections';
 import { badUserInput, notFound } from '../../common/errors';
 import { Page, pageRequest } from '../../common/pagination';
 import { checkPeriod, groupByPeriod, periodKey, type Period, type PeriodInput } from '../../common/period';
+import { checkReadTime } from '../../common/time-range';
 import type { Institution, StructureService } from '../structure';
 import { countersKeyString, readCounters, type CountersKey, type CountersSpec } from './referral.counters';
 import type { CounterWindow } from './referral.enums';
@@ -63,8 +64,8 @@ export class ReferralReader {
     if (f.status) conditions.push({ status: f.status });
     if (f.direction) conditions.push({ direction: f.direction });
     if (f.urgency) conditions.push({ urgency: f.urgency });
-    if (f.requestedSince) conditions.push({ requestedAt: { gte: f.requestedSince } });
-    if (f.requestedBefore) conditions.push({ requestedAt: { lt: f.requestedBefore } });
+    if (f.requestedSince) conditions.push({ requestedAt: { gte: checkReadTime(f.requestedSince, 'filter.requestedSince') } });
+    if (f.requestedBefore) conditions.push({ requestedAt: { lt: checkReadTime(f.requestedBefore, 'filter.requestedBefore') } });
     const where: Prisma.ReferralWhereInput = { AND: conditions };
     let afterId: number | undefined;
     if (page.afterKey !== undefined) {

@@ -2,7 +2,7 @@
 // look like, the status machine, a record's status history (and how a replay may extend it), and the
 // content hash that makes batch writes idempotent.
 import { RuleViolation } from '../../common/batch';
-import { checkNoIdentifier } from '../../common/identifiers';
+import { checkKeyHoldsNoIdentifier, checkNoIdentifier } from '../../common/identifiers';
 import { contentHash as hashOf } from '../../common/record-key';
 import { checkText } from '../../common/text';
 import { checkTimeRange } from '../../common/time-range';
@@ -204,6 +204,9 @@ export function identityOf(input: { source: string; externalId: string }): { sou
   const externalId = input.externalId.trim();
   if (!source || source.length > 64) throw new RuleViolation('INVALID_SOURCE', 'source must hold 1 to 64 characters', 'source');
   if (!externalId || externalId.length > 128) throw new RuleViolation('INVALID_EXTERNAL_ID', 'externalId must hold 1 to 128 characters', 'externalId');
+  // Keys are shown to provincial tokens: no resident ID or phone number in them.
+  checkKeyHoldsNoIdentifier(source, 'source');
+  checkKeyHoldsNoIdentifier(externalId, 'externalId');
   return { source, externalId };
 }
 

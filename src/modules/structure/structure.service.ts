@@ -189,7 +189,7 @@ export class StructureService {
     if (filter.groupCode) conditions.push({ groupCode: filter.groupCode });
     if (filter.kind) conditions.push({ kind: filter.kind });
     if (filter.parentCode) conditions.push({ parentCode: filter.parentCode });
-    if (filter.nameContains) conditions.push({ name: { contains: filter.nameContains, mode: 'insensitive' } });
+    if (filter.nameContains) conditions.push({ name: { contains: likeLiteral(filter.nameContains), mode: 'insensitive' } });
     if (filter.regionCode) {
       const code = filter.regionCode;
       conditions.push({ group: { OR: [{ regionCode: code }, { prefectureCode: code }, { provinceCode: code }] } });
@@ -252,4 +252,12 @@ export class StructureService {
     const rows = await this.prisma.institution.groupBy({ by: [field], where: { AND: conditions }, _count: { _all: true } });
     return new Map(rows.map((row) => [String(row[field]), row._count._all]));
   }
+}
+
+/**
+ * Text matched literally by Prisma's `contains` (SQL ILIKE, whose escape character is the backslash):
+ * without it, `%` or `_` matched every institution.
+ */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
