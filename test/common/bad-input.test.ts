@@ -127,6 +127,23 @@ describe('arguments of queries and subscriptions', () => {
     expect(r.errors?.map((e) => e.extensions)).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field })]);
   });
 
+  test('200 aliases sharing a 900 KB string are refused on its length, at once, with a short answer', async () => {
+    const aliases = Array.from({ length: 200 }, (_, i) => `a${i}: institution(code: $c) { code }`).join(' ');
+    const started = performance.now();
+    const response = await fetch(t.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token('COUNTY', HK)}` },
+      body: JSON.stringify({ query: `query($c: String!) { ${aliases} }`, variables: { c: `${'中'.repeat(290_000)}\u0000` } }),
+    });
+    const text = await response.text();
+    const elapsed = performance.now() - started;
+    const body = JSON.parse(text) as { errors: { extensions: Record<string, unknown>; message: string }[] };
+    expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'code' });
+    expect(body.errors[0].message).toContain('at most 2000');
+    expect(text.length).toBeLessThan(1_000_000); // 200 errors with stack traces (development); 180 MB when every alias quoted the code
+    expect(elapsed).toBeLessThan(5_000); // 4.5 s of scanning before, tens of ms now; generous for a loaded machine
+  });
+
   test('over graphql-ws too, for a subscription', async () => {
     const client = connect(t.gateway.url, `Bearer ${t.token('COUNTY', HK)}`);
     try {
