@@ -88,7 +88,10 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
       operationLimitsPlugin<RequestContext>(schema, limits),
     ],
     includeStacktraceInErrorResponses: !config.production,
-    hideSchemaDetailsFromClientErrors: config.production, // no "Did you mean …" in validation errors
+    // Production hides "Did you mean …" in formatError (hideSuggestions, linear): Apollo's own
+    // hideSchemaDetailsFromClientErrors strips it with a regex quadratic in messages that echo the
+    // client's text (a 260 KB string literal of "Did you mean " took 3 s).
+    hideSchemaDetailsFromClientErrors: false,
     parseOptions: { maxTokens: limits.maxTokens }, // guardRequests checks first; this bounds any other path
     stopOnTerminationSignals: false, // main.ts owns shutdown: stop(), then the database, then exit 0
     formatError: (formatted, error) => maskInternalErrors(formatted, error, config.production, log),

@@ -2,7 +2,7 @@
 // without a valid one (missing, bad or expired) the socket closes with 4401; a token that expires while
 // the socket is open closes it with 4403.
 import type { Server } from 'node:http';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { type GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../auth/principal';
@@ -15,8 +15,7 @@ import { subscribeSharingResults } from './shared-results';
 
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
-/** Operations one socket may run at once (a screen needs a handful; this bounds what one token can pin). */
-export const MAX_OPERATIONS_PER_SOCKET = 50;
+export { MAX_OPERATIONS_PER_SOCKET } from './caller-limits';
 
 interface ConnectionExtra {
   socket: WebSocket;
@@ -73,14 +72,7 @@ export function attachSubscriptions(options: {
       // Parse, validate and check the limits here so that errors go back as GraphQL errors on the
       // operation instead of closing the socket.
       onSubscribe: (ctx, _id, payload) => {
-        // graphql-ws has already registered this operation in ctx.subscriptions when it asks.
-        if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
-          return [
-            new GraphQLError(`A socket may run at most ${MAX_OPERATIONS_PER_SOCKET} operations at once`, {
-              extensions: { code: 'TOO_MANY_OPERATIONS' },
-            }),
-          ];
-        }
+        // The socket's operation cap, the caller's rate and running requests: callerLimits.guard, first.
         const document = prepareOperation(options.schema, payload, options.limits, options.production);
         if (Array.isArray(document)) return document;
         const variables = payload.variables ?? undefined;
