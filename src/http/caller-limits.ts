@@ -174,7 +174,9 @@ export function createCallerLimits(settings: CallerLimitSettings): CallerLimits 
         if (!leave) return [new GraphQLError(busyMessage, { extensions: { code: RATE_LIMITED, retryAfter: 1 } })];
         let args: Awaited<ReturnType<NonNullable<typeof options.onSubscribe>>>;
         try {
-          args = await options.onSubscribe?.(ctx, id, payload);
+          // Not awaited when it need not be: a subscription must not hold a place while others wait.
+          const answer = options.onSubscribe?.(ctx, id, payload);
+          args = answer instanceof Promise ? await answer : answer;
         } catch (error) {
           leave();
           throw error;
