@@ -23,6 +23,19 @@ interface ConnectionExtra {
   expiryTimer?: NodeJS.Timeout;
 }
 
+/**
+ * A client's protocol error (a message over maxPayload, closed with 1009; bad UTF-8, a bad opcode)
+ * is the client's: ws closes the socket with its code, and nothing is logged as an internal error.
+ */
+function quietClientErrors(socket: WebSocket): void {
+  const emit = socket.emit.bind(socket);
+  socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+    const code = (args[0] as { code?: unknown } | undefined)?.code;
+    if (event === 'error' && typeof code === 'string' && code.startsWith('WS_ERR_')) return true;
+    return emit(event, ...args);
+  }) as WebSocket['emit'];
+}
+
 export function attachSubscriptions(options: {
   httpServer: Server;
   path: string;
@@ -41,6 +54,8 @@ export function attachSubscriptions(options: {
   production: boolean;
 }): { dispose(): Promise<void> } {
   const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxPayloadBytes });
+  // Registered before graphql-ws's own listener, which logs every socket error as an internal one.
+  wsServer.on('connection', quietClientErrors);
   // Timers cannot wait longer than 2^31-1 ms (about 24.8 days): wait again until the token expires.
   const closeOnExpiry = (extra: ConnectionExtra) => {
     const msLeft = extra.principal!.expiresAt * 1000 - Date.now();

@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import WebSocket from 'ws';
 import {
   getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, Kind, parse, specifiedRules, typeFromAST, validate,
   type GraphQLInputType, type GraphQLSchema,
@@ -150,6 +151,25 @@ describe('limits before validation (production gateway)', () => {
       }
     } finally {
       await client.dispose();
+    }
+  });
+
+  test('an unknown path is a JSON NOT_FOUND with the security headers; a socket message over the limit closes with 1009, not logged as internal', async () => {
+    const response = await fetch(t.gateway.url.replace(/\/graphql$/, '/nope'));
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await response.json()).toEqual({ errors: [{ message: expect.stringContaining('/graphql'), extensions: { code: 'NOT_FOUND' } }] });
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const socket = new WebSocket(t.gateway.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+      const closed = new Promise<number>((resolve) => socket.on('close', (closeCode) => resolve(closeCode)));
+      socket.on('error', () => undefined);
+      socket.on('open', () => socket.send('x'.repeat(1024 * 1024 + 1)));
+      expect(await closed).toBe(1009);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(logged.mock.calls.map((call) => String(call[0])).filter((line) => line.includes('Internal error'))).toEqual([]);
+    } finally {
+      logged.mockRestore();
     }
   });
 
