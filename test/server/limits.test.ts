@@ -42,6 +42,7 @@ const attacks: [string, string, string][] = [
   ['a chain of 101 fragments', `{ ...F0 } ${repeat(101, (i) => `fragment F${i} on Query { ${i < 100 ? `...F${i + 1}` : '__typename'} }`)}`, 'TOO_MANY_FRAGMENTS'],
   ['a chain of 1,240 fragments (40 KB)', `{ ...F0 } ${repeat(1240, (i) => `fragment F${i} on Query { ${i < 1239 ? `...F${i + 1}` : '__typename'} }`)}`, 'TOO_MANY_FRAGMENTS'],
   ['a chain of 620 fragments spread by 830 operations', `${repeat(830, (i) => `query A${i} { ...F0 }`)} ${repeat(620, (i) => `fragment F${i} on Query { ${i < 619 ? `...F${i + 1}` : '__typename'} }`)}`, 'TOO_MANY_FRAGMENTS'],
+  ['830 operations spreading a chain of 100 fragments', `${repeat(830, (i) => `query A${i} { ...F0 }`)} ${repeat(100, (i) => `fragment F${i} on Query { ${i < 99 ? `...F${i + 1}` : '__typename'} }`)}`, 'TOO_MANY_DEFINITIONS'],
   ['100 unknown fields with 10 KB names', `{ ${repeat(100, (i) => `${'f'.repeat(10_000)}${i}`)} }`, 'TOO_LONG_NAME'],
   ['an alias of 1,000 characters', `{ ${'a'.repeat(1000)}: viewer { scope } }`, 'TOO_LONG_NAME'],
   ['10,000 distinct fragments', `{ ${repeat(10_000, (i) => `...F${i}`)} } ${repeat(10_000, (i) => `fragment F${i} on Query { viewer { scope } }`)}`, 'TOO_MANY_TOKENS'],
