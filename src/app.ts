@@ -9,13 +9,14 @@ import express from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { PubSub } from 'type-graphql';
 import { loadTokenKeys } from './auth/keys';
+import { ErrorCode } from './common/errors';
 import type { Principal } from './auth/principal';
 import { useCursorSecret } from './common/pagination';
 import type { GatewayConfig } from './config';
 import { createRequestContext, type LiveParts, type RequestContext } from './context';
 import type { Database } from './db/client';
 import { listMigrationNames } from './db/migrate';
-import { requireBearer } from './http/auth';
+import { requireBearer, sendError } from './http/auth';
 import { createCallerLimits } from './http/caller-limits';
 import { bodyErrorHandler, codeForRequestError, hideErrorSuggestions, hideSuggestions } from './http/client-errors';
 import { corsFor } from './http/cors';
@@ -88,7 +89,10 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
       operationLimitsPlugin<RequestContext>(schema, limits),
     ],
     includeStacktraceInErrorResponses: !config.production,
-    hideSchemaDetailsFromClientErrors: config.production, // no "Did you mean …" in validation errors
+    // Production hides "Did you mean …" in formatError (hideSuggestions, linear): Apollo's own
+    // hideSchemaDetailsFromClientErrors strips it with a regex quadratic in messages that echo the
+    // client's text (a 260 KB string literal of "Did you mean " took 3 s).
+    hideSchemaDetailsFromClientErrors: false,
     parseOptions: { maxTokens: limits.maxTokens }, // guardRequests checks first; this bounds any other path
     stopOnTerminationSignals: false, // main.ts owns shutdown: stop(), then the database, then exit 0
     formatError: (formatted, error) => maskInternalErrors(formatted, error, config.production, log),
@@ -122,6 +126,8 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
       context: async ({ res }) => createContext(res.locals.principal as Principal),
     }),
   );
+  // Anything else: GraphQL's JSON error shape, not Express's HTML page.
+  app.use((_req: express.Request, res: express.Response) => sendError(res, 404, ErrorCode.NOT_FOUND, `Not found: the API is at ${GRAPHQL_PATH}`));
   app.use(bodyErrorHandler(config.maxBodyBytes, log));
 
   // Stopping Apollo drains HTTP (in-flight requests finish) and the subscriptions, then closes them.

@@ -16,14 +16,17 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import {
+  getOperationAST,
   GraphQLError,
   Kind,
   validate,
+  visit,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { statementEstimator } from '../common/cost';
 import { ErrorCode } from '../common/errors';
@@ -43,7 +46,29 @@ export interface OperationLimits {
   maxDirectives: number;
   /** Fields with the same response name in one selection set, fragments included (`TOO_MANY_REPEATED_FIELDS`). */
   maxRepeatedFields: number;
+  /** Fragment definitions of a document (`TOO_MANY_FRAGMENTS`). */
+  maxFragments: number;
+  /** Operation definitions of a document (`TOO_MANY_DEFINITIONS`). */
+  maxOperations: number;
+  /** Characters of any name in a document: fields, aliases, arguments, types, fragments (`TOO_LONG_NAME`). */
+  maxNameLength: number;
 }
+
+/**
+ * Fragment definitions per document. graphql-js validation walks every fragment a document's
+ * operations reach once per operation: a chain of 1,240 fragments spread by 830 operations (40 KB,
+ * within the token limit) held the event loop 300-450 ms. The contract's documents define a handful.
+ */
+export const MAX_FRAGMENTS = 100;
+/** Operations per document, for the same reason: 830 operations spreading a chain of 100 fragments held it 130 ms. */
+export const MAX_OPERATIONS_PER_DOCUMENT = 50;
+/**
+ * Characters of one name. An unknown field's name is compared with every field of its type for a
+ * suggestion (hidden in production, computed all the same): 100 unknown 10 KB names took 200 ms.
+ */
+export const MAX_NAME_LENGTH = 256;
+/** Variable coercion errors collected before giving up (graphql-js's execution stops at 50 too). */
+export const MAX_VARIABLE_ERRORS = 10;
 
 const rejected = (code: ErrorCode, message: string, extensions: Record<string, unknown>): GraphQLError =>
   new GraphQLError(message, { extensions: { code, ...extensions, http: { status: 400 } } });
@@ -150,10 +175,14 @@ export function mostRepeatedPath(document: DocumentNode, maxLevels: number): { p
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
   let worst = { path: '', count: 0 };
-  const visit = (sets: readonly SelectionSetNode[], path: string, level: number) => {
+  // A fragment merged into the top level of a visit is looked at there with everything beside it:
+  // alone it repeats no more, so its own visit is skipped (a chain F0 -> F1 -> … was walked once
+  // per definition, quadratic in its length).
+  const mergedAtTop = new Set<string>();
+  const walk = (sets: readonly SelectionSetNode[], path: string, level: number) => {
     if (level > maxLevels) return;
     const groups = new Map<string, { count: number; sets: SelectionSetNode[] }>();
-    const spread = new Set<string>();
+    const spread = level === 1 ? mergedAtTop : new Set<string>();
     const collect = (set: SelectionSetNode) => {
       for (const selection of set.selections) {
         if (selection.kind === Kind.FIELD) {
@@ -175,12 +204,28 @@ export function mostRepeatedPath(document: DocumentNode, maxLevels: number): { p
     for (const [name, group] of groups) {
       const at = path ? `${path}.${name}` : name;
       if (group.count > worst.count) worst = { path: at, count: group.count };
-      if (group.sets.length) visit(group.sets, at, level + 1);
+      if (group.sets.length) walk(group.sets, at, level + 1);
     }
   };
+  const seen = new Set<string>();
+  const spreadSomewhere = new Set<string>();
+  visit(document, { FragmentSpread: (node) => void spreadSomewhere.add(node.name.value) });
   for (const definition of document.definitions) {
-    if (definition.kind === Kind.OPERATION_DEFINITION) visit([definition.selectionSet], '', 1);
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) visit([definition.selectionSet], `...${definition.name.value}`, 1);
+    if (definition.kind === Kind.OPERATION_DEFINITION) {
+      mergedAtTop.clear(); // each operation merges its own spreads
+      walk([definition.selectionSet], '', 1);
+      for (const name of mergedAtTop) seen.add(name);
+    }
+  }
+  // Fragments nobody spreads first (the heads of chains), then whatever is left (cycles).
+  const fragmentDefinitions = [...fragments.values()];
+  const ordered = [...fragmentDefinitions.filter((f) => !spreadSomewhere.has(f.name.value)), ...fragmentDefinitions.filter((f) => spreadSomewhere.has(f.name.value))];
+  for (const fragment of ordered) {
+    if (seen.has(fragment.name.value)) continue;
+    mergedAtTop.clear();
+    mergedAtTop.add(fragment.name.value);
+    walk([fragment.selectionSet], `...${fragment.name.value}`, 1);
+    for (const name of mergedAtTop) seen.add(name);
   }
   return worst;
 }
@@ -190,6 +235,32 @@ export function mostRepeatedPath(document: DocumentNode, maxLevels: number): { p
  * with its own code. Applies to every operation and fragment of the document, used or not.
  */
 export function checkDocumentShape(schema: GraphQLSchema, document: DocumentNode, limits: OperationLimits): GraphQLError | undefined {
+  const fragmentCount = document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION).length;
+  if (fragmentCount > limits.maxFragments) {
+    return rejected(ErrorCode.TOO_MANY_FRAGMENTS, `The document defines ${fragmentCount} fragments; the maximum is ${limits.maxFragments}`, {
+      count: fragmentCount,
+      maxFragments: limits.maxFragments,
+    });
+  }
+  const operationCount = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length;
+  if (operationCount > limits.maxOperations) {
+    return rejected(ErrorCode.TOO_MANY_DEFINITIONS, `The document defines ${operationCount} operations; the maximum is ${limits.maxOperations}`, {
+      count: operationCount,
+      maxOperations: limits.maxOperations,
+    });
+  }
+  let longName: string | undefined;
+  visit(document, {
+    Name: (node) => {
+      if (node.value.length > limits.maxNameLength) longName ??= node.value;
+    },
+  });
+  if (longName !== undefined) {
+    return rejected(ErrorCode.TOO_LONG_NAME, `A name of the document has ${longName.length} characters; the maximum is ${limits.maxNameLength}`, {
+      name: `${longName.slice(0, 32)}…`,
+      maxNameLength: limits.maxNameLength,
+    });
+  }
   const shape = measureDocument(document);
   if (shape.repeated.count > limits.maxRepeatedFields) {
     return rejected(
@@ -264,6 +335,9 @@ export function operationLimitsOf(config: {
     maxAliases: config.maxQueryAliases,
     maxDirectives: config.maxQueryDirectives,
     maxRepeatedFields: config.maxRepeatedFields,
+    maxFragments: MAX_FRAGMENTS,
+    maxOperations: MAX_OPERATIONS_PER_DOCUMENT,
+    maxNameLength: MAX_NAME_LENGTH,
   };
 }
 
@@ -275,6 +349,19 @@ export function checkOperationLimits(
   operationName: string | undefined | null,
   limits: OperationLimits,
 ): GraphQLError | undefined {
+  // The variables are coerced once here with an error limit: graphql-query-complexity coerces them
+  // without one, one error per missing field per record, and 1 MB of `[{}, {}, …]` ran the heap out.
+  // Past this check they are valid, and coercing them again (estimator, execution) is linear.
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (operation) {
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: MAX_VARIABLE_ERRORS });
+    if (coerced.errors) {
+      return new GraphQLError(coerced.errors[0].message, {
+        nodes: coerced.errors[0].nodes,
+        extensions: { code: ErrorCode.BAD_USER_INPUT, ...(coerced.errors.length > 1 ? { errorCount: coerced.errors.length } : {}), http: { status: 400 } },
+      });
+    }
+  }
   let complexity: number;
   let statements: number;
   try {

@@ -2,7 +2,7 @@
 // parse-validate-check step of graphql-ws's onSubscribe. Both answer with the same codes.
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { NextFunction, Request, Response } from 'express';
-import { GraphQLError, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getOperationAST, GraphQLError, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { ErrorCode } from '../common/errors';
 import { parseFailed, validationFailed } from './client-errors';
 import { checkOperationLimits, guardDocument, type OperationLimits } from './limits';
@@ -15,7 +15,9 @@ import { checkOperationLimits, guardDocument, type OperationLimits } from './lim
  */
 export function guardRequests(schema: GraphQLSchema, limits: OperationLimits) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const query: unknown = req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
+    // A GET query is read as Apollo reads it (URLSearchParams, first value): Express's parser stops
+    // after 1,000 keys and makes an array of a repeated key, and either skipped these checks.
+    const query: unknown = req.method === 'GET' ? getQueryOf(req.url) : (req.body as { query?: unknown } | undefined)?.query;
     const guarded = typeof query === 'string' ? guardDocument(schema, query, limits) : undefined;
     if (guarded instanceof GraphQLError && guarded.extensions.code) {
       const { http: _http, ...extensions } = guarded.extensions;
@@ -24,6 +26,11 @@ export function guardRequests(schema: GraphQLSchema, limits: OperationLimits) {
     }
     next();
   };
+}
+
+function getQueryOf(url: string): string | undefined {
+  const at = url.indexOf('?');
+  return at < 0 ? undefined : (new URLSearchParams(url.slice(at + 1)).get('query') ?? undefined);
 }
 
 /** HTTP, in Apollo: a subscription is refused with a client code; the complexity budget is checked. */
@@ -59,6 +66,11 @@ export function prepareOperation(
   if (document instanceof GraphQLError) return [document.extensions.code ? withoutHttp(document) : parseFailed(document)];
   const invalid = validate(schema, document, specifiedRules);
   if (invalid.length) return invalid.map((error) => validationFailed(error, production));
+  // graphql-js's execution reports these without a code (an internal error); Apollo's code on HTTP.
+  if (!getOperationAST(document, payload.operationName ?? undefined)) {
+    const message = payload.operationName ? `Unknown operation named "${payload.operationName}".` : 'Must provide operation name if query contains multiple operations.';
+    return [new GraphQLError(message, { extensions: { code: ErrorCode.OPERATION_RESOLUTION_FAILURE } })];
+  }
   const tooMuch = checkOperationLimits(schema, document, payload.variables ?? undefined, payload.operationName, limits);
   return tooMuch ? [withoutHttp(tooMuch)] : document;
 }

@@ -2,7 +2,7 @@
 // without a valid one (missing, bad or expired) the socket closes with 4401; a token that expires while
 // the socket is open closes it with 4403.
 import type { Server } from 'node:http';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { type GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../auth/principal';
@@ -15,13 +15,25 @@ import { subscribeSharingResults } from './shared-results';
 
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
-/** Operations one socket may run at once (a screen needs a handful; this bounds what one token can pin). */
-export const MAX_OPERATIONS_PER_SOCKET = 50;
+export { MAX_OPERATIONS_PER_SOCKET } from './caller-limits';
 
 interface ConnectionExtra {
   socket: WebSocket;
   principal?: Principal;
   expiryTimer?: NodeJS.Timeout;
+}
+
+/**
+ * A client's protocol error (a message over maxPayload, closed with 1009; bad UTF-8, a bad opcode)
+ * is the client's: ws closes the socket with its code, and nothing is logged as an internal error.
+ */
+function quietClientErrors(socket: WebSocket): void {
+  const emit = socket.emit.bind(socket);
+  socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+    const code = (args[0] as { code?: unknown } | undefined)?.code;
+    if (event === 'error' && typeof code === 'string' && code.startsWith('WS_ERR_')) return true;
+    return emit(event, ...args);
+  }) as WebSocket['emit'];
 }
 
 export function attachSubscriptions(options: {
@@ -42,6 +54,8 @@ export function attachSubscriptions(options: {
   production: boolean;
 }): { dispose(): Promise<void> } {
   const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxPayloadBytes });
+  // Registered before graphql-ws's own listener, which logs every socket error as an internal one.
+  wsServer.on('connection', quietClientErrors);
   // Timers cannot wait longer than 2^31-1 ms (about 24.8 days): wait again until the token expires.
   const closeOnExpiry = (extra: ConnectionExtra) => {
     const msLeft = extra.principal!.expiresAt * 1000 - Date.now();
@@ -73,14 +87,7 @@ export function attachSubscriptions(options: {
       // Parse, validate and check the limits here so that errors go back as GraphQL errors on the
       // operation instead of closing the socket.
       onSubscribe: (ctx, _id, payload) => {
-        // graphql-ws has already registered this operation in ctx.subscriptions when it asks.
-        if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
-          return [
-            new GraphQLError(`A socket may run at most ${MAX_OPERATIONS_PER_SOCKET} operations at once`, {
-              extensions: { code: 'TOO_MANY_OPERATIONS' },
-            }),
-          ];
-        }
+        // The socket's operation cap, the caller's rate and running requests: callerLimits.guard, first.
         const document = prepareOperation(options.schema, payload, options.limits, options.production);
         if (Array.isArray(document)) return document;
         const variables = payload.variables ?? undefined;

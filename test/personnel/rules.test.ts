@@ -76,6 +76,14 @@ describe('checkFlow: a record alone', () => {
   test('accepts a declared lateral move', () => {
     expect(check(flow('F', { toCode: 'C01', lateral: true })).direction).toBe('LATERAL');
   });
+
+  test('an idNumber of 330,000 × U+FDFA is refused by its length before it is normalised (NFKC made 6 M characters of it: 277 ms)', () => {
+    const base = flow('F');
+    const long = { ...base, staff: { ...base.staff, idNumber: '\uFDFA'.repeat(330_000) } };
+    const started = performance.now();
+    expect(() => prepareFlow(long, 0)).toThrow(expect.objectContaining({ code: 'INVALID_ID_NUMBER', field: 'staff.idNumber' }));
+    expect(performance.now() - started).toBeLessThan(100);
+  });
 });
 
 describe('judgeFlows: overlaps of one person', () => {

@@ -4,12 +4,14 @@ import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import WebSocket from 'ws';
 import {
   getNamedType, getNullableType, isEnumType, isInputObjectType, isListType, isNonNullType, Kind, parse, specifiedRules, typeFromAST, validate,
   type GraphQLInputType, type GraphQLSchema,
 } from 'graphql';
 import { loadConfig } from '../../src/config';
-import { checkDocumentShape, checkOperationLimits, operationLimitsOf } from '../../src/http/limits';
+import { withoutSuggestions } from '../../src/http/client-errors';
+import { checkDocumentShape, checkOperationLimits, mostRepeatedPath, operationLimitsOf } from '../../src/http/limits';
 import { modules } from '../../src/modules';
 import { buildGatewaySchema } from '../../src/schema';
 import { startTestGateway, type TestGateway } from '../support/gateway';
@@ -37,6 +39,12 @@ const attacks: [string, string, string][] = [
   ['the same field twice at each of 10 levels (2^10 merged fields)', `{ region(code: "340000") { ${tree(2, 10)} } }`, 'TOO_MANY_REPEATED_FIELDS'],
   ['nesting 40 levels', `{ region(code: "340000") ${'{ parent '.repeat(40)}{ code }${' }'.repeat(40)} }`, 'QUERY_TOO_DEEP'],
   ['30,000 variables', `query(${repeat(30_000, (i) => `$v${i}: Int`)}) { viewer { scope } }`, 'TOO_MANY_TOKENS'],
+  ['a chain of 101 fragments', `{ ...F0 } ${repeat(101, (i) => `fragment F${i} on Query { ${i < 100 ? `...F${i + 1}` : '__typename'} }`)}`, 'TOO_MANY_FRAGMENTS'],
+  ['a chain of 1,240 fragments (40 KB)', `{ ...F0 } ${repeat(1240, (i) => `fragment F${i} on Query { ${i < 1239 ? `...F${i + 1}` : '__typename'} }`)}`, 'TOO_MANY_FRAGMENTS'],
+  ['a chain of 620 fragments spread by 830 operations', `${repeat(830, (i) => `query A${i} { ...F0 }`)} ${repeat(620, (i) => `fragment F${i} on Query { ${i < 619 ? `...F${i + 1}` : '__typename'} }`)}`, 'TOO_MANY_FRAGMENTS'],
+  ['830 operations spreading a chain of 100 fragments', `${repeat(830, (i) => `query A${i} { ...F0 }`)} ${repeat(100, (i) => `fragment F${i} on Query { ${i < 99 ? `...F${i + 1}` : '__typename'} }`)}`, 'TOO_MANY_DEFINITIONS'],
+  ['100 unknown fields with 10 KB names', `{ ${repeat(100, (i) => `${'f'.repeat(10_000)}${i}`)} }`, 'TOO_LONG_NAME'],
+  ['an alias of 1,000 characters', `{ ${'a'.repeat(1000)}: viewer { scope } }`, 'TOO_LONG_NAME'],
   ['10,000 distinct fragments', `{ ${repeat(10_000, (i) => `...F${i}`)} } ${repeat(10_000, (i) => `fragment F${i} on Query { viewer { scope } }`)}`, 'TOO_MANY_TOKENS'],
 ];
 
@@ -65,6 +73,105 @@ describe('limits before validation (production gateway)', () => {
     expect(t.gateway.db.statementCount()).toBe(before);
     // Before issue 8 the first case held the event loop for 115 s; the bench measures < 100 ms.
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  test('1 MB of empty or non-object records in a list variable is BAD_USER_INPUT at once, over HTTP and graphql-ws', async () => {
+    // graphql-query-complexity coerced them with no error limit: 100,000 records blocked 43 s, 1 MB ran the heap out.
+    const mutation = 'mutation($i: [RecordReferralInput!]!) { recordReferrals(input: $i) { accepted } }';
+    const token = t.token('COUNTY', 'YGT-340621-SX');
+    for (const records of [Array.from({ length: 300_000 }, () => ({})), Array(450_000).fill(1)]) {
+      const started = Date.now();
+      const http = await t.execute(mutation, { i: records }, token);
+      expect([http.status, code(http.errors)]).toEqual([400, 'BAD_USER_INPUT']);
+      const client = connect(t.gateway.url, `Bearer ${token}`);
+      try {
+        expect(code((await runOnce(client, mutation, { i: records })).errors)).toBe('BAD_USER_INPUT');
+      } finally {
+        await client.dispose();
+      }
+      expect(Date.now() - started).toBeLessThan(10_000);
+    }
+  }, 60_000);
+
+  test('a GET URL is checked as Apollo reads it: 1,000 empty parameters or a second query do not skip the limits', async () => {
+    // Express's query parser stops after 1,000 keys and makes an array of a repeated key; Apollo reads them all.
+    const aliases = `{ ${repeat(210, (i) => `a${i}:viewer{scope}`)} }`;
+    const repeated = `{ viewer { ${repeat(1_000, () => 'scope')} } }`;
+    const urls = [
+      `?${'&'.repeat(1000)}${new URLSearchParams({ query: aliases })}`,
+      `?${new URLSearchParams({ query: aliases })}&query=${encodeURIComponent('{ viewer { scope } }')}`,
+      `?${'&'.repeat(1000)}${new URLSearchParams({ query: repeated })}`,
+    ];
+    const expected = ['TOO_MANY_ALIASES', 'TOO_MANY_ALIASES', 'TOO_MANY_REPEATED_FIELDS'];
+    for (const [i, url] of urls.entries()) {
+      const response = await fetch(t.gateway.url + url, {
+        headers: { authorization: `Bearer ${t.token('PROVINCE', '340000')}`, accept: 'application/json', 'apollo-require-preflight': '1' },
+      });
+      expect([i, response.status, code(((await response.json()) as { errors?: unknown }).errors)]).toEqual([i, 400, expected[i]]);
+    }
+  });
+
+  test('an error message echoing "Did you mean " 20,000 times is answered at once', async () => {
+    // The production suggestion stripper was a regex quadratic in such messages: 1.7-6 s.
+    const echo = 'Did you mean '.repeat(20_000);
+    const started = Date.now();
+    expect(withoutSuggestions(`Institution ${echo} not found`)).toBe(`Institution ${echo} not found`);
+    expect(withoutSuggestions(`Value "${echo}x" does not exist in "Kind" enum. Did you mean the enum value "A"?`)).toBe(`Value "${echo}x" does not exist in "Kind" enum.`);
+    expect(Date.now() - started).toBeLessThan(500);
+    const http = await t.execute('query($c: String!) { institution(code: $c) { code } }', { c: echo }, t.token('COUNTY', 'YGT-340621-SX'));
+    const literal = await t.execute(`{ institutions(first: "${echo}", filter: {}) { totalCount } }`, undefined, t.token('COUNTY', 'YGT-340621-SX'));
+    expect(code(literal.errors)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(JSON.stringify(literal.errors)).not.toMatch(/Did you mean "/);
+    // Apollo's hideSchemaDetailsFromClientErrors has the same regex: 3 s on this literal.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(http.status).toBe(200);
+  });
+
+  test('a chain of fragments is measured once, not once per fragment definition', () => {
+    // mostRepeatedPath walked the chain from every definition: quadratic in its length.
+    const chain = (n: number) => parse(`{ ...F0 } ${repeat(n, (i) => `fragment F${i} on Query { ${i < n - 1 ? `...F${i + 1}` : 'viewer { scope scope }'} }`)}`);
+    const reversed = (n: number) => parse(`${repeat(n, (i) => `fragment F${n - 1 - i} on Query { ${n - 1 - i < n - 1 ? `...F${n - i}` : 'viewer { scope scope }'} }`)}`);
+    const started = Date.now();
+    expect(mostRepeatedPath(chain(5_000), 13)).toEqual({ path: 'viewer.scope', count: 2 });
+    expect(mostRepeatedPath(reversed(5_000), 13)).toEqual({ path: '...F0.viewer.scope', count: 2 });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  test('over graphql-ws an unknown operationName or two operations without one are OPERATION_RESOLUTION_FAILURE, as on HTTP', async () => {
+    const token = t.token('COUNTY', 'YGT-340621-SX');
+    const client = connect(t.gateway.url, `Bearer ${token}`);
+    const run = (query: string, operationName?: string) =>
+      new Promise<unknown>((resolve, reject) => {
+        client.subscribe({ query, operationName }, { next: () => undefined, error: (error) => (Array.isArray(error) ? resolve(error) : reject(error)), complete: () => resolve(undefined) });
+      });
+    try {
+      for (const [query, operationName] of [['query A { viewer { scope } }', 'B'], ['query A { viewer { scope } } query B { viewer { role } }', undefined]] as const) {
+        const http = await t.execute(query, undefined, token); // no operationName over HTTP: Apollo's code
+        if (!operationName) expect(code(http.errors)).toBe('OPERATION_RESOLUTION_FAILURE');
+        expect(code(await run(query, operationName))).toBe('OPERATION_RESOLUTION_FAILURE');
+      }
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  test('an unknown path is a JSON NOT_FOUND with the security headers; a socket message over the limit closes with 1009, not logged as internal', async () => {
+    const response = await fetch(t.gateway.url.replace(/\/graphql$/, '/nope'));
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await response.json()).toEqual({ errors: [{ message: expect.stringContaining('/graphql'), extensions: { code: 'NOT_FOUND' } }] });
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const socket = new WebSocket(t.gateway.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+      const closed = new Promise<number>((resolve) => socket.on('close', (closeCode) => resolve(closeCode)));
+      socket.on('error', () => undefined);
+      socket.on('open', () => socket.send('x'.repeat(1024 * 1024 + 1)));
+      expect(await closed).toBe(1009);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(logged.mock.calls.map((call) => String(call[0])).filter((line) => line.includes('Internal error'))).toEqual([]);
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   test('/healthz answers while a 50,000-field request is refused', async () => {
