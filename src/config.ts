@@ -113,9 +113,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxRequestsPerSecond: int(env, 'MAX_REQUESTS_PER_SECOND', 50),
     // One socket per screen; a control room of a dozen screens sharing one token fits.
     maxSocketsPerCaller: int(env, 'MAX_SOCKETS_PER_CALLER', 20),
-    // A dashboard loads a handful of panels at once; 150 concurrent heavy requests of one caller
-    // within its rate held another caller's trivial query up from 10 ms to 2.7 s.
-    maxConcurrentRequestsPerCaller: int(env, 'MAX_CONCURRENT_REQUESTS_PER_CALLER', 8),
+    // A dashboard loads a handful of panels at once and a few screens may share a token; 150
+    // concurrent heavy requests of one caller within its rate held another caller's query up.
+    maxConcurrentRequestsPerCaller: int(env, 'MAX_CONCURRENT_REQUESTS_PER_CALLER', 16),
     seedDemo: seed,
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12),
     maxQueryComplexity: int(env, 'MAX_QUERY_COMPLEXITY', 5000),

