@@ -9,7 +9,7 @@ import express from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { PubSub } from 'type-graphql';
 import { loadTokenKeys } from './auth/keys';
-import { ErrorCode } from './common/errors';
+import { ErrorCode, boundedMessage, MAX_MESSAGE_LENGTH } from './common/errors';
 import type { Principal } from './auth/principal';
 import { useCursorSecret } from './common/pagination';
 import type { GatewayConfig } from './config';
@@ -77,7 +77,11 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
     callerLimits,
     createContext,
     maxPayloadBytes: config.maxBodyBytes,
-    maskError: (error) => maskError(error, config.production, log),
+    maskError: (error) => {
+      const masked = maskError(error, config.production, log);
+      if (masked.message.length <= MAX_MESSAGE_LENGTH) return masked;
+      return new GraphQLError(boundedMessage(masked.message), { path: masked.path, extensions: masked.extensions });
+    },
     production: config.production,
   });
   const apollo = new ApolloServer<RequestContext>({
@@ -95,7 +99,11 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
     hideSchemaDetailsFromClientErrors: false,
     parseOptions: { maxTokens: limits.maxTokens }, // guardRequests checks first; this bounds any other path
     stopOnTerminationSignals: false, // main.ts owns shutdown: stop(), then the database, then exit 0
-    formatError: (formatted, error) => maskInternalErrors(formatted, error, config.production, log),
+    formatError: (formatted, error) => {
+      const masked = maskInternalErrors(formatted, error, config.production, log);
+      // A 260 KB literal came back whole inside a validation message.
+      return masked.message.length > MAX_MESSAGE_LENGTH ? { ...masked, message: boundedMessage(masked.message) } : masked;
+    },
   });
   await apollo.start();
 

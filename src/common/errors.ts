@@ -47,6 +47,14 @@ export function quoted(value: string): string {
   return `"${value.slice(0, MAX_QUOTED_LENGTH)}…" (${value.length} characters)`;
 }
 
+/** Longest message an error carries to a client (graphql-js's own messages quote literals whole). */
+export const MAX_MESSAGE_LENGTH = 1000;
+
+/** A message cut to MAX_MESSAGE_LENGTH, saying how long it was. */
+export function boundedMessage(message: string): string {
+  return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH)}… (${message.length} characters)`;
+}
+
 export const notFound = (what: string, code: string, field: string): GraphQLError =>
   gatewayError(ErrorCode.NOT_FOUND, `${what} ${quoted(code)} was not found or is outside your scope`, field);
 

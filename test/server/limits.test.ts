@@ -37,6 +37,10 @@ const attacks: [string, string, string][] = [
   // The parser recurses per level: its stack gives out before the token limit is reached.
   ['nesting 20,000 levels', `{ region(code: "340000") ${'{ parent '.repeat(20_000)}{ code }${' }'.repeat(20_000)} }`, 'QUERY_TOO_DEEP'],
   ['the same field twice at each of 10 levels (2^10 merged fields)', `{ region(code: "340000") { ${tree(2, 10)} } }`, 'TOO_MANY_REPEATED_FIELDS'],
+  // Inline fragments add no depth: 1,000 nested were accepted, and from about 2,500, with the parser's
+  // stack still enough, our own walk overflowed (an internal error). Refused by nesting now, whatever the stack.
+  ['inline fragments nested 1,000 levels', `{ ${'...{ '.repeat(1_000)}__typename${' }'.repeat(1_000)} }`, 'QUERY_TOO_DEEP'],
+  ['an input object nested 100 levels', `{ institutions(filter: ${'{ a: '.repeat(100)}1${' }'.repeat(100)}) { totalCount } }`, 'QUERY_TOO_DEEP'],
   ['nesting 40 levels', `{ region(code: "340000") ${'{ parent '.repeat(40)}{ code }${' }'.repeat(40)} }`, 'QUERY_TOO_DEEP'],
   ['30,000 variables', `query(${repeat(30_000, (i) => `$v${i}: Int`)}) { viewer { scope } }`, 'TOO_MANY_TOKENS'],
   ['a chain of 101 fragments', `{ ...F0 } ${repeat(101, (i) => `fragment F${i} on Query { ${i < 100 ? `...F${i + 1}` : '__typename'} }`)}`, 'TOO_MANY_FRAGMENTS'],
@@ -341,6 +345,22 @@ describe('client errors say what they are', () => {
     });
     afterAll(() => t?.stop());
     const token = () => t.token('COUNTY', 'YGT-340621-SX');
+
+    test('a message quoting a 260 KB literal is cut to 1,000 characters on HTTP and graphql-ws', async () => {
+      const query = `{ institution(code: ${'1'.repeat(260_000)}) { code } }`;
+      const http = await t.execute(query, undefined, token());
+      const client = connect(t.gateway.url, `Bearer ${token()}`);
+      try {
+        const ws = await runOnce(client, query);
+        for (const errors of [http.errors, ws.errors as Errors]) {
+          expect(code(errors)).toBe('GRAPHQL_VALIDATION_FAILED');
+          expect(errors![0].message.length).toBeLessThan(1_100);
+          expect(errors![0].message).toContain('(260');
+        }
+      } finally {
+        await client.dispose();
+      }
+    });
 
     test('over graphql-ws, syntax and validation errors (a fragment cycle too) have their codes', async () => {
       const client = connect(t.gateway.url, `Bearer ${token()}`);
