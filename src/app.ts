@@ -9,7 +9,7 @@ import express from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { PubSub } from 'type-graphql';
 import { loadTokenKeys } from './auth/keys';
-import { ErrorCode, boundedMessage, MAX_MESSAGE_LENGTH } from './common/errors';
+import { ErrorCode } from './common/errors';
 import type { Principal } from './auth/principal';
 import { useCursorSecret } from './common/pagination';
 import type { GatewayConfig } from './config';
@@ -18,7 +18,7 @@ import type { Database } from './db/client';
 import { listMigrationNames } from './db/migrate';
 import { requireBearer, sendError } from './http/auth';
 import { createCallerLimits } from './http/caller-limits';
-import { bodyErrorHandler, codeForRequestError, hideErrorSuggestions, hideSuggestions } from './http/client-errors';
+import { bodyErrorHandler, codeForRequestError, errorForClient, forClient } from './http/client-errors';
 import { corsFor } from './http/cors';
 import { EXPLORER_HTML } from './http/explorer';
 import { EXPLORER_CSP, securityHeaders } from './http/headers';
@@ -77,11 +77,7 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
     callerLimits,
     createContext,
     maxPayloadBytes: config.maxBodyBytes,
-    maskError: (error) => {
-      const masked = maskError(error, config.production, log);
-      if (masked.message.length <= MAX_MESSAGE_LENGTH) return masked;
-      return new GraphQLError(boundedMessage(masked.message), { path: masked.path, extensions: masked.extensions });
-    },
+    maskError: (error) => maskError(error, config.production, log),
     production: config.production,
   });
   const apollo = new ApolloServer<RequestContext>({
@@ -93,17 +89,13 @@ export async function buildApp({ config, db, jwtSecret, pubSub, live, log, stopp
       operationLimitsPlugin<RequestContext>(schema, limits),
     ],
     includeStacktraceInErrorResponses: !config.production,
-    // Production hides "Did you mean …" in formatError (hideSuggestions, linear): Apollo's own
+    // Production hides "Did you mean …" in formatError (forClient, linear): Apollo's own
     // hideSchemaDetailsFromClientErrors strips it with a regex quadratic in messages that echo the
     // client's text (a 260 KB string literal of "Did you mean " took 3 s).
     hideSchemaDetailsFromClientErrors: false,
     parseOptions: { maxTokens: limits.maxTokens }, // guardRequests checks first; this bounds any other path
     stopOnTerminationSignals: false, // main.ts owns shutdown: stop(), then the database, then exit 0
-    formatError: (formatted, error) => {
-      const masked = maskInternalErrors(formatted, error, config.production, log);
-      // A 260 KB literal came back whole inside a validation message.
-      return masked.message.length > MAX_MESSAGE_LENGTH ? { ...masked, message: boundedMessage(masked.message) } : masked;
-    },
+    formatError: (formatted, error) => maskInternalErrors(formatted, error, config.production, log),
   });
   await apollo.start();
 
@@ -165,7 +157,7 @@ async function readinessProblem(db: Database): Promise<string | undefined> {
  * message is replaced, as Apollo's formatError does for HTTP.
  */
 function maskError(error: GraphQLError, production: boolean, log: (line: string) => void): GraphQLError {
-  if (error.extensions?.code) return production ? hideErrorSuggestions(error) : error;
+  if (error.extensions?.code) return errorForClient(error, production);
   log(`Internal error (graphql-ws): ${error.originalError?.stack ?? error.message}`);
   if (!production) return error;
   return new GraphQLError('Internal server error', { path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
@@ -180,8 +172,8 @@ function maskInternalErrors(
 ): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   const requestCode = codeForRequestError(error); // Apollo's 4xx errors without a code
-  if (requestCode) return { ...formatted, extensions: { ...formatted.extensions, code: requestCode } };
-  if (code !== 'INTERNAL_SERVER_ERROR') return production ? hideSuggestions(formatted) : formatted;
+  if (requestCode) return forClient({ ...formatted, extensions: { ...formatted.extensions, code: requestCode } }, production);
+  if (code !== 'INTERNAL_SERVER_ERROR') return forClient(formatted, production);
   const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
   log(`Internal error: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
   return production ? { message: 'Internal server error', extensions: { code }, path: formatted.path } : formatted;

@@ -43,8 +43,7 @@ export const MAX_QUOTED_LENGTH = 64;
  * aliases of a 900 KB code are not 180 MB of answer (issue 8).
  */
 export function quoted(value: string): string {
-  if (value.length <= MAX_QUOTED_LENGTH) return `"${value}"`;
-  return `"${value.slice(0, MAX_QUOTED_LENGTH)}…" (${value.length} characters)`;
+  return value.length <= MAX_QUOTED_LENGTH ? `"${value}"` : `"${value.slice(0, MAX_QUOTED_LENGTH)}…" (${value.length} characters)`;
 }
 
 /** Longest message an error carries to a client (graphql-js's own messages quote literals whole). */

@@ -3,7 +3,7 @@
 // not match, an unreadable body), and the "Did you mean …" suggestions that production hides.
 import type { NextFunction, Request, Response } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { ErrorCode } from '../common/errors';
+import { boundedMessage, ErrorCode } from '../common/errors';
 import { sendError } from './auth';
 
 /** graphql-js's hints name fields, arguments and enum values: with introspection off they leak the schema. */
@@ -46,15 +46,24 @@ export function codeForRequestError(error: unknown): string | undefined {
   return error.message === 'provided sha does not match query' ? ErrorCode.PERSISTED_QUERY_HASH_MISMATCH : ErrorCode.BAD_REQUEST;
 }
 
-/** Production: no suggestions in any message (validation, variable coercion, enum values). */
-export function hideSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const message = withoutSuggestions(formatted.message);
+/**
+ * What a client sees of a coded error's message: no suggestions in production (validation, variable
+ * coercion, enum values), and at most MAX_MESSAGE_LENGTH characters (graphql-js quotes literals whole:
+ * a 260 KB literal came back inside a validation message).
+ */
+export function clientMessage(message: string, production: boolean): string {
+  return boundedMessage(production ? withoutSuggestions(message) : message);
+}
+
+/** clientMessage for Apollo's formatted errors (HTTP). */
+export function forClient(formatted: GraphQLFormattedError, production: boolean): GraphQLFormattedError {
+  const message = clientMessage(formatted.message, production);
   return message === formatted.message ? formatted : { ...formatted, message };
 }
 
-/** The same for graphql-ws's errors (variable coercion, execution) before they are sent. */
-export function hideErrorSuggestions(error: GraphQLError): GraphQLError {
-  const message = withoutSuggestions(error.message);
+/** clientMessage for graphql-ws's errors (variable coercion, execution) before they are sent. */
+export function errorForClient(error: GraphQLError, production: boolean): GraphQLError {
+  const message = clientMessage(error.message, production);
   return message === error.message ? error : new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions: error.extensions });
 }
 
