@@ -185,9 +185,10 @@ export function residentIdProblem(id: string, today: Date = new Date()): string 
 
 /** Validates a resident ID number sent as one and returns it in canonical form; INVALID_ID_NUMBER otherwise. */
 export function checkResidentId(raw: string, field: string, today: Date = new Date()): string {
-  const id = normaliseResidentId(raw);
+  // The raw length first: NFKC can grow a string eighteenfold (330,000 × U+FDFA took 277 ms).
+  const id = raw.length > 64 ? '' : normaliseResidentId(raw);
   // The message quotes nothing of the value: it is personal data.
-  const problem = id.length > 64 ? 'is far too long' : residentIdProblem(id, today);
+  const problem = raw.length > 64 || id.length > 64 ? 'is far too long' : residentIdProblem(id, today);
   if (problem) throw new RuleViolation(INVALID_ID_NUMBER, `${field} is not a resident ID number: it ${problem}`, field);
   return id;
 }

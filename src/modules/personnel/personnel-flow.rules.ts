@@ -3,7 +3,7 @@
 // accepted ones; everything it decides in between is decided here.
 import { OUT_OF_SCOPE, RuleViolation } from '../../common/batch';
 import { isoDay } from '../../common/clock';
-import { checkKeyHoldsNoIdentifier, checkNoIdentifier, checkResidentId, INVALID_ID_NUMBER, normaliseResidentId } from '../../common/identifiers';
+import { checkKeyHoldsNoIdentifier, checkNoIdentifier, checkResidentId, normaliseResidentId } from '../../common/identifiers';
 import { contentHash, externalIdOf, recordKey } from '../../common/record-key';
 import { checkOptionalText, checkText } from '../../common/text';
 import { checkTimeRange } from '../../common/time-range';
@@ -112,7 +112,6 @@ export function prepareFlow(raw: PersonnelFlowInput, index: number, now: Date = 
     throw new RuleViolation('INVALID_PHONE', 'staff.phone must be a phone number', 'staff.phone');
   }
   // Length first: NFKC expands 330,000 × U+FDFA to 6 M characters (277 ms) before any check.
-  if (input.staff.idNumber && input.staff.idNumber.length > 64) throw new RuleViolation(INVALID_ID_NUMBER, 'staff.idNumber is not a resident ID number: it is far too long', 'staff.idNumber');
   if (input.staff.idNumber) checkResidentId(input.staff.idNumber, 'staff.idNumber', now);
   const latest = new Date(Date.UTC(now.getUTCFullYear() + MAX_YEARS_AHEAD, now.getUTCMonth(), now.getUTCDate()));
   const range = {
