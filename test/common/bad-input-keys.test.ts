@@ -6,7 +6,8 @@
 // caller's input, never an internal error nor a match of everything.
 import { issueToken } from '../../src/auth/token';
 import { createPersonnelFixture, flow, GROUP, LEAD, RECORD, type FlowInput, type RecordResult } from '../personnel/fixtures';
-import { RecordReferralsDocument } from '../referrals/operations';
+import { hkReferral, RecordReferralsDocument } from '../referrals/operations';
+import { outcomes } from '../support/outcomes';
 import { startTestGateway, TEST_JWT_SECRET, type TestGateway } from '../support/gateway';
 
 const HK = 'YGT-610902-HK';
@@ -17,19 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-type Outcome = { status: string; error: { code: string; field: string | null } | null };
-const outcomes = (results: Outcome[]) => results.map((r) => [r.status, r.error?.code ?? null, r.error?.field ?? null]);
 
-const referral = (externalId: string, extra: Record<string, unknown> = {}) => ({
-  source: 'keys-his',
-  externalId,
-  patientRef: `P-${externalId}`,
-  fromCode: '610902-HK-T02',
-  toCode: '610902-HK-L01',
-  urgency: 'ROUTINE',
-  requestedAt: '2026-02-01T08:00:00+08:00',
-  ...extra,
-});
+const referral = (externalId: string, extra: Record<string, unknown> = {}) => hkReferral('keys-his', externalId, extra);
 
 async function recordReferrals(input: Record<string, unknown>[], token = t.token('SOURCE_SYSTEM', HK)) {
   const r = await t.execute(RecordReferralsDocument, { input }, token);

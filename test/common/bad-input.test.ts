@@ -2,7 +2,8 @@
 // identifiers in free text, resident ID numbers and dates out of range are rejected per record with
 // their field while the good records of the batch are stored; in any other argument they are a
 // BAD_USER_INPUT, never an internal error; cursors nobody issued are a BAD_USER_INPUT on `after`.
-import { RecordReferralsDocument } from '../referrals/operations';
+import { hkReferral, RecordReferralsDocument } from '../referrals/operations';
+import { outcomes } from '../support/outcomes';
 import { createPersonnelFixture, flow, LEAD, record, T1 } from '../personnel/fixtures';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 import { connect, runOnce } from '../support/ws';
@@ -15,8 +16,6 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-const outcomes = (results: { status: string; error: { code: string; field: string | null } | null }[]) =>
-  results.map((r) => [r.status, r.error?.code ?? null, r.error?.field ?? null]);
 
 describe('recordPersonnelFlows', () => {
   test('bad characters, identifiers in names, bad ID numbers and dates out of range reject their record alone', async () => {
@@ -58,16 +57,7 @@ describe('recordPersonnelFlows', () => {
 });
 
 describe('recordReferrals and createReferral', () => {
-  const referral = (externalId: string, extra: Record<string, unknown> = {}) => ({
-    source: 'text-his',
-    externalId,
-    patientRef: `P-${externalId}`,
-    fromCode: '610902-HK-T02',
-    toCode: '610902-HK-L01',
-    urgency: 'ROUTINE',
-    requestedAt: '2026-02-01T08:00:00+08:00',
-    ...extra,
-  });
+  const referral = (externalId: string, extra: Record<string, unknown> = {}) => hkReferral('text-his', externalId, extra);
 
   test('a NUL or bidi character, or an identifier however written, rejects its record alone', async () => {
     const r = await t.execute(

@@ -4,6 +4,7 @@
 // changed both).
 import { startTestGateway, type TestGateway } from '../support/gateway';
 import { RecordReferralsDocument } from '../referrals/operations';
+import { outcomes } from '../support/outcomes';
 
 const HK = 'YGT-610902-HK';
 const LEAD = '610902-HK-L01';
@@ -15,8 +16,6 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-const outcomes = (results: { status: string; error: { code: string; field: string | null } | null }[]) =>
-  results.map((r) => [r.status, r.error?.code ?? null, r.error?.field ?? null]);
 
 test('recordReferrals: a corrected copy after a malformed record with the same key is stored', async () => {
   const referral = (externalId: string, extra: Record<string, unknown> = {}) => ({

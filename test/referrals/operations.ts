@@ -27,3 +27,17 @@ export const RecordReferralsDocument = parse(`
       results { index externalId status error { code message field } referral { id status direction acceptedAt arrivedAt } }
     }
   }`) as TypedDocumentNode<RecordReferralsResult, { input: Record<string, unknown>[] }>;
+
+/** A referral of 恒口 (a township health centre to the lead hospital) as a source system sends it in a batch. */
+export function hkReferral(source: string, externalId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    source,
+    externalId,
+    patientRef: `P-${externalId}`,
+    fromCode: '610902-HK-T02',
+    toCode: '610902-HK-L01',
+    urgency: 'ROUTINE',
+    requestedAt: '2026-02-01T08:00:00+08:00',
+    ...extra,
+  };
+}
