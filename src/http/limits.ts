@@ -31,6 +31,7 @@ import { getVariableValues } from 'graphql/execution/values';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { statementEstimator } from '../common/cost';
 import { ErrorCode } from '../common/errors';
+import type { GatewayConfig } from '../config';
 
 export interface OperationLimits {
   /** Deepest field path (`QUERY_TOO_DEEP`). */
@@ -344,15 +345,12 @@ export function guardDocument(schema: GraphQLSchema, source: string, limits: Ope
 }
 
 /** The limits a gateway configuration sets. */
-export function operationLimitsOf(config: {
-  maxQueryDepth: number;
-  maxQueryComplexity: number;
-  maxQueryStatements: number;
-  maxQueryTokens: number;
-  maxQueryAliases: number;
-  maxQueryDirectives: number;
-  maxRepeatedFields: number;
-}): OperationLimits {
+export function operationLimitsOf(
+  config: Pick<
+    GatewayConfig,
+    'maxQueryDepth' | 'maxQueryComplexity' | 'maxQueryStatements' | 'maxQueryTokens' | 'maxQueryAliases' | 'maxQueryDirectives' | 'maxRepeatedFields'
+  >,
+): OperationLimits {
   return {
     maxDepth: config.maxQueryDepth,
     maxComplexity: config.maxQueryComplexity,
