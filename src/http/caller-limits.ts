@@ -51,7 +51,8 @@ export function createCallerLimits(settings: CallerLimitSettings): CallerLimits 
   let redis: Redis | undefined;
   if (settings.redisUrl && perSecond > 0) {
     // No offline queue and a short command timeout: while Redis is away or slow, requests are
-    // counted by the in-memory insurance limiter at once instead of waiting for it.
+    // counted by the in-memory insurance limiter instead of waiting for it: at once while it is down,
+    // after the 250 ms timeout while it is connected but not answering (frozen).
     redis = new Redis(settings.redisUrl, { enableOfflineQueue: false, commandTimeout: 250, maxRetriesPerRequest: 1, connectionName: 'county-gateway-limits' });
     let reported = false;
     redis.on('error', (error: Error) => {
