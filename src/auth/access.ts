@@ -21,9 +21,17 @@ export interface ScopedColumns {
 /** One end of a record someone writes: an institution, its group, and where it sits in the group. */
 export interface End {
   code: string;
-  groupCode: string;
+  /** Null for an external partner, which belongs to no group. */
+  groupCode: string | null;
+  /** The groups an external partner partners with (empty for members). */
+  partnerOf: readonly string[];
   level: number;
   parentCode: string | null;
+}
+
+/** Whether an end is a member or a partner of the group. */
+function inGroup(end: End, groupCode: string | null): boolean {
+  return groupCode !== null && (end.groupCode === groupCode || end.partnerOf.includes(groupCode));
 }
 
 /** Why a write falls outside the token's scope, and which input field says so. */
@@ -166,7 +174,7 @@ export class Access {
     const { role, scope } = this.principal;
     if (role === Role.SOURCE_SYSTEM) {
       for (const [end, field] of [[from, 'fromCode'], [to, 'toCode']] as const) {
-        if (end.groupCode !== scope) return { field, message: `Institution ${quoted(end.code)} is not in the group ${scope} of this token` };
+        if (!inGroup(end, scope)) return { field, message: `Institution ${quoted(end.code)} is not in the group ${scope} of this token` };
       }
       return undefined;
     }
@@ -174,7 +182,7 @@ export class Access {
       const fromItself = this.writeFrom(from.code);
       if (fromItself) return fromItself;
       const dealsWith = to.parentCode === from.code || to.code === from.parentCode || to.level >= COUNTY_LEVEL;
-      if (to.groupCode === from.groupCode && dealsWith) return undefined;
+      if (inGroup(to, from.groupCode) && dealsWith) return undefined;
       return { field: 'toCode', message: unseenInstitution(to.code), unseen: true };
     }
     return { field: 'fromCode', message: `A ${role} token writes no referrals` };

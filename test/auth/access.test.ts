@@ -131,11 +131,11 @@ describe('row-level rules', () => {
   });
 
   test('writing between two ends: a source system within its group, an institution from itself to one it deals with', () => {
-    const lead = { code: 'L', groupCode: SX, level: 3, parentCode: null };
-    const branch = { code: NANPING.code, groupCode: SX, level: 2, parentCode: 'L' };
-    const ownClinic = { code: 'V1', groupCode: SX, level: 1, parentCode: NANPING.code };
-    const otherClinic = { code: 'V2', groupCode: SX, level: 1, parentCode: byName('临涣分院').code };
-    const other = { code: 'O', groupCode: 'YGT-610902-HK', level: 3, parentCode: null };
+    const lead = { code: 'L', groupCode: SX, level: 3, parentCode: null, partnerOf: [] };
+    const branch = { code: NANPING.code, groupCode: SX, level: 2, parentCode: 'L', partnerOf: [] };
+    const ownClinic = { code: 'V1', groupCode: SX, level: 1, parentCode: NANPING.code, partnerOf: [] };
+    const otherClinic = { code: 'V2', groupCode: SX, level: 1, parentCode: byName('临涣分院').code, partnerOf: [] };
+    const other = { code: 'O', groupCode: 'YGT-610902-HK', level: 3, parentCode: null, partnerOf: [] };
     expect(access('SOURCE_SYSTEM', SX).writeBetween(branch, lead)).toBeUndefined();
     expect(access('SOURCE_SYSTEM', SX).writeBetween(branch, other)).toMatchObject({ field: 'toCode' });
     expect(access('SOURCE_SYSTEM', 'YGT-610902-HK').writeBetween(branch, lead)).toMatchObject({ field: 'fromCode' });

@@ -8,11 +8,11 @@ import { checkFlow, hashRecord, judgeFlows, maskIdNumber, prepareFlow, stateOfSt
 
 const G = 'YGT-1';
 const refs = new Map<string, EndRef>([
-  ['L01', { code: 'L01', groupCode: G, level: 3 }],
-  ['C01', { code: 'C01', groupCode: G, level: 3 }],
-  ['T01', { code: 'T01', groupCode: G, level: 2 }],
-  ['T02', { code: 'T02', groupCode: G, level: 2 }],
-  ['X01', { code: 'X01', groupCode: 'YGT-2', level: 2 }],
+  ['L01', { code: 'L01', groupCode: G, level: 3, partnerOf: [] }],
+  ['C01', { code: 'C01', groupCode: G, level: 3, partnerOf: [] }],
+  ['T01', { code: 'T01', groupCode: G, level: 2, partnerOf: [] }],
+  ['T02', { code: 'T02', groupCode: G, level: 2, partnerOf: [] }],
+  ['X01', { code: 'X01', groupCode: 'YGT-2', level: 2, partnerOf: [] }],
 ]);
 const writesFor = (groupCode: string) => groupCode === G;
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);

@@ -9,6 +9,7 @@ import { checkOptionalText, checkText } from '../../common/text';
 import { checkTimeRange } from '../../common/time-range';
 import { Direction, directionOf } from '../../common/direction';
 import type { PersonnelFlowInput } from './personnel-flow.input';
+import { belongsTo, recordGroup, type MembershipOf } from '../structure';
 
 export const MAX_TEXT_LENGTH = 200;
 const DAY_MS = 86_400_000;
@@ -18,9 +19,7 @@ export const MAX_PAIR_GAP_DAYS = 365;
 export const MAX_YEARS_AHEAD = 10;
 
 /** What the rules need to know of an institution a record names. */
-export interface EndRef {
-  code: string;
-  groupCode: string;
+export interface EndRef extends MembershipOf {
   level: number;
 }
 
@@ -131,13 +130,20 @@ export function checkFlow({ index, key, input }: PreparedFlow, refs: Map<string,
   const institution = (code: string, field: string): EndRef => {
     const ref = refs.get(code);
     if (!ref) throw new RuleViolation('UNKNOWN_INSTITUTION', `No institution has the code "${code}"`, field);
-    if (!writesForGroup(ref.groupCode)) throw new RuleViolation(OUT_OF_SCOPE, `Institution "${code}" is outside the group this token writes for`, field);
+    if (![ref.groupCode, ...ref.partnerOf].some((g) => g !== null && writesForGroup(g))) {
+      throw new RuleViolation(OUT_OF_SCOPE, `Institution "${code}" is outside the group this token writes for`, field);
+    }
     return ref;
   };
   const from = institution(input.fromCode, 'fromCode');
   const to = institution(input.toCode, 'toCode');
-  institution(input.staff.homeCode, 'staff.homeCode');
+  const home = institution(input.staff.homeCode, 'staff.homeCode');
   if (input.fromCode === input.toCode) throw new RuleViolation('SAME_INSTITUTION', 'fromCode and toCode are the same institution', 'toCode');
+  const group = recordGroup(from, to);
+  if (!group.ok) throw new RuleViolation(group.code, group.message, group.field);
+  if (!belongsTo(home, group.groupCode)) {
+    throw new RuleViolation('CROSS_GROUP', `"${home.code}" is not a member or partner of the group ${group.groupCode} of this flow`, 'staff.homeCode');
+  }
 
   const direction = directionOf(from.level, to.level);
   if (direction === Direction.LATERAL && !input.lateral) {
@@ -155,7 +161,7 @@ export function checkFlow({ index, key, input }: PreparedFlow, refs: Map<string,
     input,
     key,
     staffKey: recordKey(input.source, input.staff.externalId),
-    groupCode: from.groupCode,
+    groupCode: group.groupCode,
     direction,
     start,
     end,

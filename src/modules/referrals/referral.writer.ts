@@ -5,7 +5,7 @@ import { unseenInstitution, type Access } from '../../auth/access';
 import { asGraphQLError, OUT_OF_SCOPE, RuleViolation, SOURCE_MISMATCH } from '../../common/batch';
 import { Direction, directionOf } from '../../common/direction';
 import { ErrorCode, forbidden, gatewayError, notFound, quoted } from '../../common/errors';
-import type { InstitutionRef, StructureService } from '../structure';
+import { recordGroup, type InstitutionRef, type StructureService } from '../structure';
 import { ReferralStatus } from './referral.enums';
 import type { CreateReferralInput } from './referral.input';
 import type { ReferralCountersHub } from './referral.live';
@@ -44,14 +44,13 @@ export function checkEnds(access: Access, content: ReferralContent, refs: Map<st
   if (from.code === to.code) throw new RuleViolation('SAME_INSTITUTION', 'fromCode and toCode must differ', 'toCode');
   const outside = access.writeBetween(from, to);
   if (outside) throw new RuleViolation(outside.unseen ? 'UNKNOWN_INSTITUTION' : OUT_OF_SCOPE, outside.message, outside.field);
-  if (from.groupCode !== to.groupCode) {
-    throw new RuleViolation('CROSS_GROUP', `${quoted(from.code)} and ${quoted(to.code)} belong to different groups`, 'toCode');
-  }
+  const group = recordGroup(from, to);
+  if (!group.ok) throw new RuleViolation(group.code, group.message, group.field);
   const direction = directionOf(from.level, to.level);
   if (direction === Direction.LATERAL) {
     throw new RuleViolation('LATERAL_REFERRAL', `${quoted(from.code)} and ${quoted(to.code)} are at the same level (${from.level}): a referral goes up or down`, 'toCode');
   }
-  return { groupCode: from.groupCode, direction };
+  return { groupCode: group.groupCode, direction };
 }
 
 export class ReferralWriter {

@@ -10,6 +10,7 @@ import { Page, pageRequest, type PageRequest } from '../../common/pagination';
 import type { CountyGroup, MemberCount } from './county-group.type';
 import type { Institution } from './institution.type';
 import type { InstitutionFilter } from './institution.input';
+import type { MembershipOf } from './membership';
 import type { Region } from './region.type';
 import { InstitutionKind } from './structure.enums';
 
@@ -36,9 +37,7 @@ const INSTITUTION_COLUMNS = Prisma.sql`i.code, i.name, i.kind::text AS kind, i.l
   i.parent_code AS "parentCode", i.invented, i.updated_at AS "updatedAt"`;
 
 /** What a write needs to know of an institution, whoever the caller is. */
-export interface InstitutionRef {
-  code: string;
-  groupCode: string;
+export interface InstitutionRef extends MembershipOf {
   kind: InstitutionKind;
   level: number;
   parentCode: string | null;
@@ -138,7 +137,13 @@ export class StructureService {
       where: { code: { in: [...new Set(codes)] } },
       select: { code: true, groupCode: true, kind: true, level: true, parentCode: true },
     });
-    return new Map(rows.map((row) => [row.code, row]));
+    // Until partnerships have their own table, an EXTERNAL row's group_code names the one group it partners.
+    return new Map(
+      rows.map((row) => [
+        row.code,
+        row.kind === InstitutionKind.EXTERNAL ? { ...row, groupCode: null, partnerOf: [row.groupCode] } : { ...row, partnerOf: [] },
+      ]),
+    );
   }
 
   /** Every institution (member or partner) of these groups that the caller reads, by code. */

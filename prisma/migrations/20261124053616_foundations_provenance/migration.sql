@@ -1,0 +1,2 @@
+-- CreateEnum
+CREATE TYPE "Provenance" AS ENUM ('ARTICLE', 'INVENTED', 'SYNTHETIC', 'SOURCE_SYSTEM');
