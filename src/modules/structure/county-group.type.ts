@@ -22,6 +22,11 @@ export class CountyGroup {
   @Field(() => String, { description: 'IANA time zone in which the group\'s days and periods turn.' })
   timeZone!: string;
 
+  @Field(() => Boolean, {
+    description: 'Whether the group practises pairing (派一送一: one grassroots worker sent up for every expert sent down); a group that does not has no pairing rate.',
+  })
+  practisesPairing!: boolean;
+
   @Field(() => String, { nullable: true, description: 'When the group was formed, as the source states it.' })
   since!: string | null;
 

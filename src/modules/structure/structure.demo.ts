@@ -27,6 +27,7 @@ export type DemoGroup = Prisma.CountyGroupCreateManyInput & {
   timeZone: string;
   since: string;
   sourceArticle: string;
+  practisesPairing: boolean;
 };
 export type DemoInstitution = Prisma.InstitutionCreateManyInput & {
   kind: InstitutionKind;
@@ -247,6 +248,7 @@ interface ResolvedGroup {
   externals: string[];
   since: string;
   sourceArticle: string;
+  practisesPairing: boolean;
   unifiedDimensions: UnifiedDimension[];
   /** Count the group declares; null when it declares none. */
   declaredDimensionCount: number | null;
@@ -320,6 +322,8 @@ function readGroup(group: SeedGroup): ResolvedGroup {
     externals: namesIn(group, 'external partners'),
     since: sinceOf(group, spec.articleYear),
     sourceArticle: group.article,
+    // Only a group whose article states the principle (恒口: "派一送一") is said to practise pairing.
+    practisesPairing: findSeedFigure(group, 'personnel principle')?.value === '派一送一',
     unifiedDimensions: dimensions,
     // Without a declared count, the group declares the dimensions it itemises (null without terms).
     declaredDimensionCount: group.unifiedDimensionsCount ?? (terms ? dimensions.length : null),
@@ -412,6 +416,7 @@ export function buildStructureDemo(): StructureDemo {
       timeZone: 'Asia/Shanghai',
       since: g.since,
       sourceArticle: g.sourceArticle,
+      practisesPairing: g.practisesPairing,
     });
 
     const add = (code: string, name: string, kind: InstitutionKind, parentCode: string | null, invented: boolean): void => {
