@@ -57,9 +57,9 @@ export function exactCount(value: unknown): number {
   return value;
 }
 
-/** The lower bound of a figure given as "N or more" (the articles' "N余"). */
+/** The lower bound of a figure given as "N or more" (the articles' "N余"), maybe followed by ", <what is counted>". */
 export function atLeast(value: unknown): number {
-  const m = typeof value === 'string' ? /^(\d+) or more$/.exec(value) : null;
+  const m = typeof value === 'string' ? /^(\d+) or more(?:, [^,].*)?$/.exec(value) : null;
   if (!m) throw new Error(`Not an "N or more" figure: ${JSON.stringify(value)}`);
   return Number(m[1]);
 }
