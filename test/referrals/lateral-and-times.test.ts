@@ -19,7 +19,7 @@ const COUNTY_TCM = '610902-HK-C91';
 let t: TestGateway;
 beforeAll(async () => {
   t = await startTestGateway();
-  await t.gateway.db.prisma.institution.create({ data: { code: COUNTY_TCM, name: '测试县中医院', kind: 'COUNTY_HOSPITAL', level: 3, groupCode: HK, invented: true } });
+  await t.gateway.db.prisma.institution.create({ data: { code: COUNTY_TCM, name: '测试县中医院', kind: 'COUNTY_HOSPITAL', level: 3, groupCode: HK } });
 });
 afterAll(() => t?.stop());
 
