@@ -96,7 +96,10 @@ export class ReferralFilter {
   @Field(() => ReferralStatus, { nullable: true })
   status?: ReferralStatus;
 
-  @Field(() => Direction, { nullable: true, description: 'By the levels of the ends; LATERAL: declared lateral referrals.' })
+  @Field(() => Direction, {
+    nullable: true,
+    description: 'By the levels of the ends (out-of-county ones included: add outOfCounty: false for in-group only); LATERAL: declared lateral referrals.',
+  })
   direction?: Direction;
 
   @Field(() => Boolean, { nullable: true, description: 'true: only out-of-county referrals (an external partner at one end, 县外转诊); false: only in-group ones.' })
