@@ -38,7 +38,7 @@ describe('recordReferrals', () => {
       record('B2', { history: accepted }),
       record('B3', { patientRef: '13812345678' }),
       record('B4', { diagnosisCode: 'XX' }),
-      record('B5', { toCode: '610902-HK-T03' }), // lateral
+      record('B5', { toCode: '610902-HK-T03' }), // same level, not declared lateral
       record('B6', { history: [{ status: 'ARRIVED', at: '2026-02-01T09:00:00+08:00' }] }), // skips ACCEPTED
       record('B7', { fromCode: '340621-SX-T01', toCode: '340621-SX-L01' }), // another group
       record('B8', { history: [{ status: 'ACCEPTED', at: '2026-02-01T07:00:00+08:00' }] }), // before the request
@@ -50,7 +50,7 @@ describe('recordReferrals', () => {
       [1, 'CREATED', null, null],
       [2, 'REJECTED', 'IDENTIFYING_PATIENT_REF', 'patientRef'],
       [3, 'REJECTED', 'INVALID_DIAGNOSIS_CODE', 'diagnosisCode'],
-      [4, 'REJECTED', 'LATERAL_REFERRAL', 'toCode'],
+      [4, 'REJECTED', 'LATERAL_NOT_DECLARED', 'lateral'],
       [5, 'REJECTED', 'ILLEGAL_TRANSITION', 'history.0.status'],
       [6, 'REJECTED', 'OUT_OF_SCOPE', 'fromCode'],
       [7, 'REJECTED', 'TIME_BEFORE_PREVIOUS', 'history.0.at'],

@@ -62,7 +62,7 @@ describe('createReferral', () => {
   });
 
   test('a lateral referral, an unknown or out-of-scope institution, a cross-group referral are clear errors', async () => {
-    expect(errorOf(await create({ toCode: LINHUAN }))).toEqual({ code: 'BAD_USER_INPUT', field: 'toCode' });
+    expect(errorOf(await create({ toCode: LINHUAN }))).toEqual({ code: 'BAD_USER_INPUT', field: 'lateral' }); // same level, not declared
     expect(errorOf(await create({ toCode: 'NOPE-1' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'toCode' });
     expect(errorOf(await create({ fromCode: '610902-HK-T01', toCode: '610902-HK-L01' }))).toEqual({ code: 'FORBIDDEN', field: 'fromCode' });
     // An institution token: only referrals from itself, written as its own source (its code).

@@ -23,8 +23,9 @@ const MEMBER_QUERY = `subscription LiveMemberCounts($groupCode: String!, $window
   }
 }`;
 
-export function subscribeCounts(url: string, token: string, variables: { groupCode: string; window: string; institutionCode?: string }): Subscriber {
-  const query = variables.institutionCode ? MEMBER_QUERY : print(LiveReferralCountsDocument);
+/** `query`: another subscription document with its own variables (e.g. a period and a provenance filter). */
+export function subscribeCounts(url: string, token: string, variables: { groupCode: string; window?: string; institutionCode?: string } & Record<string, unknown>, query?: string): Subscriber {
+  query ??= variables.institutionCode ? MEMBER_QUERY : print(LiveReferralCountsDocument);
   const client = connect(url, `Bearer ${token}`);
   const waiters = new Set<() => void>();
   const s: Subscriber = {

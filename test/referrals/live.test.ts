@@ -84,6 +84,27 @@ test('a member screen counts the referrals from or to that member only', async (
   expect(next.upward).toBe(first.upward + 1);
 });
 
+test('a period, a provenance filter and out-of-county counters live too', async () => {
+  const query = `subscription Period($groupCode: String!, $period: PeriodInput, $provenance: ProvenanceFilter) {
+    referralCountsChanged(groupCode: $groupCode, period: $period, provenance: $provenance) {
+      groupCode window upward downward greenChannel pending outOfCounty { sent received } lateral period { from to } provenances updatedAt
+    }
+  }`;
+  const variables = { groupCode: HK, period: { from: '2019-11-01', to: '2019-11-30' }, provenance: { in: ['SOURCE_SYSTEM'] } };
+  const s = subscribeCounts(t.gateway.url, t.token('COUNTY', HK), variables, query);
+  open.push(s);
+  const first = (await s.waitFor(() => true)) as unknown as { upward: number; window: null; period: unknown; provenances: string[]; updatedAt: string };
+  expect(first).toMatchObject({ window: null, period: variables.period, provenances: ['SOURCE_SYSTEM'], updatedAt: expect.stringMatching(/\+08:00$/) });
+  await create({ requestedAt: '2019-12-01T00:30:00+08:00' }); // the next local day: outside the period
+  await create({ requestedAt: '2019-11-30T23:30:00+08:00' });
+  const next = await s.waitFor((m) => m.upward !== first.upward);
+  expect(next.upward).toBe(first.upward + 1);
+  // Neither window nor period: an error on subscribe.
+  const bad = subscribeCounts(t.gateway.url, t.token('COUNTY', HK), { groupCode: HK }, query);
+  open.push(bad);
+  await expect(bad.waitFor(() => true, 5000)).rejects.toThrow(/exactly one of window/);
+});
+
 test('subscribing outside the token\'s scope is an error', async () => {
   const s = sub(t.token('COUNTY', 'YGT-340621-SX'), { groupCode: HK, window: 'TODAY' });
   await expect(s.waitFor(() => true, 5000)).rejects.toThrow(/NOT_FOUND|not found/i);

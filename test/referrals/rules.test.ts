@@ -2,7 +2,17 @@
 // stored one, and a referral's identity.
 import 'reflect-metadata';
 import { RuleViolation } from '../../src/common/batch';
-import { contentHash, identityOf, mergeHistories, timesOfHistory, type StatusTimes } from '../../src/modules/referrals/referral.rules';
+import {
+  checkMoments,
+  contentHash,
+  greenChannelMinutes,
+  identityOf,
+  mergeHistories,
+  mergeMoments,
+  NO_MOMENTS,
+  timesOfHistory,
+  type StatusTimes,
+} from '../../src/modules/referrals/referral.rules';
 
 const at = (iso: string) => new Date(iso);
 const requested = at('2026-01-05T00:00:00Z');
@@ -10,9 +20,48 @@ const times = (steps: [string, string][]): StatusTimes => timesOfHistory(request
 
 test('the content hash is what earlier releases stored', () => {
   const t = times([['ACCEPTED', '2026-01-05T00:10:00Z']]);
-  const content = { patientRef: 'P-1', fromCode: 'T01', toCode: 'L01', urgency: 'GREEN_CHANNEL', channel: 'REMOTE_ECG', reason: 'chest pain', diagnosisCode: 'I21.9', times: t };
+  const content = { patientRef: 'P-1', fromCode: 'T01', toCode: 'L01', urgency: 'GREEN_CHANNEL', channel: 'REMOTE_ECG', reason: 'chest pain', diagnosisCode: 'I21.9', times: t, moments: NO_MOMENTS };
   expect(contentHash(content)).toBe('0FX267OQk5z8FcynGSDHUFYa9XEKpja9mMX0w7CIsgQ');
   expect(contentHash({ ...content, reason: 'chest pain.' })).not.toBe('0FX267OQk5z8FcynGSDHUFYa9XEKpja9mMX0w7CIsgQ');
+  // The moments (added later) change the hash only when one is set: rows stored before them keep theirs.
+  expect(contentHash({ ...content, moments: { firstContactAt: at('2026-01-04T23:58:00Z'), admittedAt: null } })).not.toBe('0FX267OQk5z8FcynGSDHUFYa9XEKpja9mMX0w7CIsgQ');
+});
+
+describe('first contact and admission (the green channel)', () => {
+  const now = at('2026-02-01T00:00:00Z');
+  const arrived = times([
+    ['ACCEPTED', '2026-01-05T00:10:00Z'],
+    ['ARRIVED', '2026-01-05T00:50:00Z'],
+  ]);
+  const completed = times([
+    ['ACCEPTED', '2026-01-05T00:10:00Z'],
+    ['ARRIVED', '2026-01-05T00:50:00Z'],
+    ['COMPLETED', '2026-01-06T00:00:00Z'],
+  ]);
+  const firstContactAt = at('2026-01-04T23:55:00Z');
+
+  test('first contact before the request, admission after arrival: the minutes between them', () => {
+    const moments = checkMoments(arrived, { firstContactAt, admittedAt: at('2026-01-05T00:54:00Z') }, now);
+    expect(greenChannelMinutes(moments)).toBe(59);
+    expect(greenChannelMinutes({ firstContactAt, admittedAt: null })).toBeNull();
+    expect(greenChannelMinutes(NO_MOMENTS)).toBeNull();
+  });
+
+  test.each([
+    ['first contact after the request', { firstContactAt: at('2026-01-05T00:01:00Z'), admittedAt: null }, arrived, 'FIRST_CONTACT_AFTER_REQUEST', 'firstContactAt'],
+    ['admission before arrival', { firstContactAt, admittedAt: at('2026-01-05T00:49:00Z') }, arrived, 'ADMITTED_BEFORE_ARRIVAL', 'admittedAt'],
+    ['admission without arrival', { firstContactAt, admittedAt: at('2026-01-05T00:49:00Z') }, times([['ACCEPTED', '2026-01-05T00:10:00Z']]), 'ADMITTED_NOT_ARRIVED', 'admittedAt'],
+    ['admission after completion', { firstContactAt: null, admittedAt: at('2026-01-06T00:01:00Z') }, completed, 'ADMITTED_AFTER_COMPLETION', 'admittedAt'],
+    ['admission in the future', { firstContactAt: null, admittedAt: at('2026-03-01T00:00:00Z') }, arrived, 'TIME_IN_FUTURE', 'admittedAt'],
+  ])('%s is rejected', (_what, moments, history, code, field) => {
+    expect(() => checkMoments(history, moments, now)).toThrow(expect.objectContaining({ code, field }));
+  });
+
+  test('a record omitting a moment keeps the stored one; a given one replaces it', () => {
+    const stored = { firstContactAt, admittedAt: at('2026-01-05T00:54:00Z') };
+    expect(mergeMoments(stored, NO_MOMENTS)).toEqual(stored);
+    expect(mergeMoments(stored, { firstContactAt: at('2026-01-04T23:50:00Z'), admittedAt: null })).toEqual({ ...stored, firstContactAt: at('2026-01-04T23:50:00Z') });
+  });
 });
 
 describe('mergeHistories', () => {

@@ -30,8 +30,11 @@ const record = (externalId: string, fromCode: string, toCode: string, requestedA
   ...(history ? { history } : {}),
 });
 
-const SUMMARY = `query($code: String!, $p: PeriodInput!) { institution(code: $code) { referralSummary(period: $p) { sentUp sentDown receivedUp receivedDown } } }`;
+const SUMMARY = `query($code: String!, $p: PeriodInput!) { institution(code: $code) { referralSummary(period: $p) {
+  sentUp sentDown receivedUp receivedDown sentLateral receivedLateral sentOutOfCounty receivedFromOutOfCounty } } }`;
 type Summary = { sentUp: number; sentDown: number; receivedUp: number; receivedDown: number };
+/** None of these 恒口 fixtures is lateral or out-of-county. */
+const NONE_APART = { sentLateral: 0, receivedLateral: 0, sentOutOfCounty: 0, receivedFromOutOfCounty: 0 };
 const summary = async (code: string, period = MARCH_2019, token = t.token('COUNTY', HK)) => {
   const r = await t.execute<{ institution: { referralSummary: Summary } }, unknown>(SUMMARY, { code, p: period }, token);
   expect(r.errors).toBeUndefined();
@@ -61,10 +64,10 @@ beforeAll(async () => {
 });
 
 test('known answers: local days, both ends, REJECTED and CANCELLED left out', async () => {
-  expect(await summary(T02)).toEqual({ sentUp: 2, sentDown: 0, receivedUp: 1, receivedDown: 1 });
-  expect(await summary(LEAD)).toEqual({ sentUp: 0, sentDown: 1, receivedUp: 2, receivedDown: 0 });
-  expect(await summary(V001)).toEqual({ sentUp: 1, sentDown: 0, receivedUp: 0, receivedDown: 0 });
-  expect(await summary(T02, { from: '2019-04-01', to: '2019-04-30' })).toEqual({ sentUp: 1, sentDown: 0, receivedUp: 0, receivedDown: 0 });
+  expect(await summary(T02)).toEqual({ sentUp: 2, sentDown: 0, receivedUp: 1, receivedDown: 1, ...NONE_APART });
+  expect(await summary(LEAD)).toEqual({ sentUp: 0, sentDown: 1, receivedUp: 2, receivedDown: 0, ...NONE_APART });
+  expect(await summary(V001)).toEqual({ sentUp: 1, sentDown: 0, receivedUp: 0, receivedDown: 0, ...NONE_APART });
+  expect(await summary(T02, { from: '2019-04-01', to: '2019-04-30' })).toEqual({ sentUp: 1, sentDown: 0, receivedUp: 0, receivedDown: 0, ...NONE_APART });
 });
 
 test('equals a plain count over every referral of the group, for each member, over the demo data', async () => {
@@ -76,17 +79,21 @@ test('equals a plain count over every referral of the group, for each member, ov
   expect(counted.length).toBeGreaterThan(20); // not vacuous
   for (const code of members) {
     const expected = {
-      sentUp: counted.filter((r) => r.fromCode === code && r.direction === 'UPWARD').length,
-      sentDown: counted.filter((r) => r.fromCode === code && r.direction === 'DOWNWARD').length,
-      receivedUp: counted.filter((r) => r.toCode === code && r.direction === 'UPWARD').length,
-      receivedDown: counted.filter((r) => r.toCode === code && r.direction === 'DOWNWARD').length,
+      sentUp: counted.filter((r) => r.fromCode === code && r.direction === 'UPWARD' && !r.outOfCounty).length,
+      sentDown: counted.filter((r) => r.fromCode === code && r.direction === 'DOWNWARD' && !r.outOfCounty).length,
+      receivedUp: counted.filter((r) => r.toCode === code && r.direction === 'UPWARD' && !r.outOfCounty).length,
+      receivedDown: counted.filter((r) => r.toCode === code && r.direction === 'DOWNWARD' && !r.outOfCounty).length,
+      sentLateral: counted.filter((r) => r.fromCode === code && r.direction === 'LATERAL').length,
+      receivedLateral: counted.filter((r) => r.toCode === code && r.direction === 'LATERAL').length,
+      sentOutOfCounty: counted.filter((r) => r.fromCode === code && r.outOfCounty).length,
+      receivedFromOutOfCounty: counted.filter((r) => r.toCode === code && r.outOfCounty).length,
     };
     expect([code, await summary(code, period)]).toEqual([code, expected]);
   }
 });
 
 test('an institution token sees the summary of its own referrals; another group\'s token does not reach the member', async () => {
-  expect(await summary(T02, MARCH_2019, t.token('INSTITUTION', T02))).toEqual({ sentUp: 2, sentDown: 0, receivedUp: 1, receivedDown: 1 });
+  expect(await summary(T02, MARCH_2019, t.token('INSTITUTION', T02))).toEqual({ sentUp: 2, sentDown: 0, receivedUp: 1, receivedDown: 1, ...NONE_APART });
   const r = await t.execute(SUMMARY, { code: T02, p: MARCH_2019 }, t.token('COUNTY', 'YGT-340621-SX'));
   expect(r.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND' });
 });

@@ -7,7 +7,7 @@ import { ReferralCountersHub } from './referral.live';
 import { ReferralReader } from './referral.reader';
 import { ReferralRecorder } from './referral.recorder';
 import { InstitutionReferralResolver } from './referral-reports.resolver';
-import { ReferralResolver } from './referral.resolver';
+import { ReferralCountsResolver, ReferralResolver } from './referral.resolver';
 import { ReferralWriter } from './referral.writer';
 
 declare module '../../module' {
@@ -20,7 +20,7 @@ declare module '../../module' {
 
 export const referralsModule = defineModule<ReferralCountersHub>({
   name: 'referrals',
-  resolvers: [ReferralResolver, InstitutionReferralResolver],
+  resolvers: [ReferralResolver, ReferralCountsResolver, InstitutionReferralResolver],
   tables: ['referral'],
   operations: 'schema/operations/referrals.graphql',
   createServices: ({ prisma, access, context, live }) => ({

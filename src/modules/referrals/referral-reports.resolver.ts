@@ -1,7 +1,7 @@
 // The referral figures attached to institutions of the structure domain.
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../module';
-import { PeriodArgs } from '../../common/period';
+import { ReferralSummaryArgs } from './referral.args';
 import { Institution } from '../structure';
 import { ReferralMemberSummary } from './referral-summary.type';
 import { SqlStatements } from '../../common/cost';
@@ -10,7 +10,11 @@ import { SqlStatements } from '../../common/cost';
 export class InstitutionReferralResolver {
   @SqlStatements(1)
   @FieldResolver(() => ReferralMemberSummary, { description: 'Referrals the institution sent and received, requested in the period.' })
-  referralSummary(@Root() institution: Institution, @Args(() => PeriodArgs) { period }: PeriodArgs, @Ctx() ctx: RequestContext): Promise<ReferralMemberSummary> {
-    return ctx.referrals.memberSummary(institution.code, period);
+  referralSummary(
+    @Root() institution: Institution,
+    @Args(() => ReferralSummaryArgs) { period, provenance }: ReferralSummaryArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ReferralMemberSummary> {
+    return ctx.referrals.memberSummary(institution.code, period, provenance);
   }
 }

@@ -1,5 +1,6 @@
 import { Field, InputType } from 'type-graphql';
 import { Direction } from '../../common/direction';
+import { ProvenanceFilter } from '../../common/provenance';
 import { DateTimeScalar } from '../../common/scalars';
 import { ReferralChannel, ReferralStatus, ReferralUrgency } from './referral.enums';
 
@@ -36,6 +37,29 @@ export class CreateReferralInput {
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'Now when omitted.' })
   requestedAt?: Date | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'true declares a lateral referral (平转) between two members of the same level, e.g. 县医院 → 县中医院; counted apart from upward ' +
+      'and downward. Same-level ends without it: LATERAL_NOT_DECLARED; with it across levels: NOT_LATERAL.',
+  })
+  lateral?: boolean | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'First contact with the patient at the referring institution (the green channel\'s start); not after requestedAt.',
+  })
+  firstContactAt?: Date | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'Admission at the receiving institution (the green channel\'s end): only once the patient arrived (ADMITTED_NOT_ARRIVED), ' +
+      'not before the arrival, not after completion. createReferral opens a REQUESTED referral, so it sets it only through ' +
+      'transitionReferral(to: ARRIVED | COMPLETED, admittedAt) or a batch record whose history reaches ARRIVED.',
+  })
+  admittedAt?: Date | null;
 }
 
 @InputType({ description: 'One step of a referral\'s status history after REQUESTED.' })
@@ -72,8 +96,17 @@ export class ReferralFilter {
   @Field(() => ReferralStatus, { nullable: true })
   status?: ReferralStatus;
 
-  @Field(() => Direction, { nullable: true })
+  @Field(() => Direction, {
+    nullable: true,
+    description: 'By the levels of the ends (out-of-county ones included: add outOfCounty: false for in-group only); LATERAL: declared lateral referrals.',
+  })
   direction?: Direction;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: only out-of-county referrals (an external partner at one end, 县外转诊); false: only in-group ones.' })
+  outOfCounty?: boolean;
+
+  @Field(() => ProvenanceFilter, { nullable: true, description: 'Only referrals of these provenances (e.g. hide SYNTHETIC demo activity).' })
+  provenance?: ProvenanceFilter;
 
   @Field(() => ReferralUrgency, { nullable: true })
   urgency?: ReferralUrgency;

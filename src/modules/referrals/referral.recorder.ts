@@ -5,15 +5,27 @@
 import { type Prisma, type PrismaClient } from '../../generated/prisma/client';
 import type { Access } from '../../auth/access';
 import { RecordStatus, RuleViolation, runBatch, type BatchPayload, type BatchWriter, type Judgement, type Written } from '../../common/batch';
-import type { Direction } from '../../common/direction';
+import { FROM_SOURCE_SYSTEM } from '../../common/provenance';
 import { recordKey } from '../../common/record-key';
 import type { InstitutionRef, StructureService } from '../structure';
 import type { RecordReferralInput } from './referral.input';
 import type { ReferralCountersHub } from './referral.live';
-import { columnsOf, timesOf, toReferral, type ReferralRow } from './referral.rows';
-import { checkTime, contentHash, historyOf, mergeHistories, prepareReferral, statusOf, timesOfHistory, type PreparedReferral, type Transition } from './referral.rules';
+import { columnsOf, momentsOf, timesOf, toReferral, type ReferralRow } from './referral.rows';
+import {
+  checkMoments,
+  checkTime,
+  contentHash,
+  historyOf,
+  mergeHistories,
+  mergeMoments,
+  prepareReferral,
+  statusOf,
+  timesOfHistory,
+  type PreparedReferral,
+  type Transition,
+} from './referral.rules';
 import type { Referral } from './referral.type';
-import { checkEnds, checkSource, isUniqueViolation, WRITE_RETRIES } from './referral.writer';
+import { checkEnds, checkSource, isUniqueViolation, WRITE_RETRIES, type ReferralEnds } from './referral.writer';
 
 /** A referral's identity: (group, source, externalId). */
 function groupKey(r: { groupCode: string; source: string; externalId: string }): string {
@@ -24,12 +36,10 @@ function groupKey(r: { groupCode: string; source: string; externalId: string }):
 interface PreparedRecord extends PreparedReferral {
   index: number;
   key: string;
+  lateral: boolean;
 }
 
-interface CheckedReferral extends PreparedRecord {
-  groupCode: string;
-  direction: Direction;
-}
+type CheckedReferral = PreparedRecord & ReferralEnds;
 
 /** What the write does with an accepted record. */
 type Plan =
@@ -66,8 +76,8 @@ export class ReferralRecorder implements BatchWriter<RecordReferralInput, Prepar
   prepare(record: RecordReferralInput, index: number): PreparedRecord {
     const requestedAt = checkTime(record.requestedAt, 'requestedAt', this.now);
     const history: Transition[] = (record.history ?? []).map((s) => ({ status: s.status, at: s.at }));
-    const prepared = prepareReferral(record, timesOfHistory(requestedAt, history, 'history', this.now));
-    return { index, key: recordKey(prepared.source, prepared.externalId), ...prepared };
+    const prepared = prepareReferral(record, timesOfHistory(requestedAt, history, 'history', this.now), this.now);
+    return { index, key: recordKey(prepared.source, prepared.externalId), lateral: record.lateral === true, ...prepared };
   }
 
   lookup(records: readonly PreparedRecord[]): Promise<Map<string, InstitutionRef>> {
@@ -76,7 +86,7 @@ export class ReferralRecorder implements BatchWriter<RecordReferralInput, Prepar
 
   check(record: PreparedRecord, refs: Map<string, InstitutionRef>): CheckedReferral {
     checkSource(this.access, record.source);
-    return { ...record, ...checkEnds(this.access, record.content, refs) };
+    return { ...record, ...checkEnds(this.access, record.content, refs, record.lateral) };
   }
 
   /**
@@ -94,7 +104,7 @@ export class ReferralRecorder implements BatchWriter<RecordReferralInput, Prepar
     const updatedAt = new Date();
     for (const p of records) {
       const row = byKey.get(groupKey(p));
-      const base = { groupCode: p.groupCode, direction: p.direction };
+      const base = { groupCode: p.groupCode, direction: p.direction, outOfCounty: p.outOfCounty, ...FROM_SOURCE_SYSTEM };
       if (!row) {
         const data = { source: p.source, externalId: p.externalId, ...columnsOf(p.content), ...base, status: statusOf(historyOf(p.content.times)), contentHash: contentHash(p.content), updatedAt };
         accepted.push({ index: p.index, action: 'create', data });
@@ -102,9 +112,12 @@ export class ReferralRecorder implements BatchWriter<RecordReferralInput, Prepar
       }
       try {
         const times = mergeHistories(timesOf(row), p.content.times);
-        const hash = contentHash({ ...p.content, times });
+        // A moment the record omits keeps its stored value; the merged ones must fit the merged history.
+        const moments = checkMoments(times, mergeMoments(momentsOf(row), p.content.moments), this.now);
+        const content = { ...p.content, times, moments };
+        const hash = contentHash(content);
         if (hash === row.contentHash) accepted.push({ index: p.index, action: 'keep', row });
-        else accepted.push({ index: p.index, action: 'update', row, data: { ...columnsOf({ ...p.content, times }), ...base, status: statusOf(historyOf(times)), contentHash: hash, updatedAt } });
+        else accepted.push({ index: p.index, action: 'update', row, data: { ...columnsOf(content), ...base, status: statusOf(historyOf(times)), contentHash: hash, updatedAt } });
       } catch (error) {
         if (!(error instanceof RuleViolation)) throw error;
         rejected.set(p.index, error);

@@ -1,7 +1,7 @@
 // Between stored referral rows and what the rules and the API work with.
 import type { Referral as ReferralRow } from '../../generated/prisma/client';
 import { notFound } from '../../common/errors';
-import type { ReferralContent, StatusTimes } from './referral.rules';
+import type { ClinicalMoments, ReferralContent, StatusTimes } from './referral.rules';
 import type { Referral } from './referral.type';
 
 /** The largest id of the int4 column. */
@@ -18,7 +18,11 @@ export function timesOf(row: StatusTimes): StatusTimes {
   return { requestedAt, acceptedAt, arrivedAt, completedAt, rejectedAt, cancelledAt };
 }
 
-export function contentOf(row: Omit<ReferralContent, 'times'> & StatusTimes): ReferralContent {
+export function momentsOf(row: ClinicalMoments): ClinicalMoments {
+  return { firstContactAt: row.firstContactAt, admittedAt: row.admittedAt };
+}
+
+export function contentOf(row: Omit<ReferralContent, 'times' | 'moments'> & StatusTimes & ClinicalMoments): ReferralContent {
   return {
     patientRef: row.patientRef,
     fromCode: row.fromCode,
@@ -28,6 +32,7 @@ export function contentOf(row: Omit<ReferralContent, 'times'> & StatusTimes): Re
     reason: row.reason ?? null,
     diagnosisCode: row.diagnosisCode ?? null,
     times: timesOf(row),
+    moments: momentsOf(row),
   };
 }
 
@@ -42,6 +47,7 @@ export function columnsOf(content: ReferralContent) {
     reason: content.reason,
     diagnosisCode: content.diagnosisCode,
     ...content.times,
+    ...content.moments,
   };
 }
 

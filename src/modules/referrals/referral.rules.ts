@@ -156,6 +156,69 @@ export function timesOfHistory(requestedAt: Date, history: readonly Transition[]
   return times;
 }
 
+/**
+ * The green channel's two moments, when a source knows them: first contact with the patient at the
+ * referring institution (梅子铺: the chest-pain patient seen at the branch) and admission at the
+ * receiving one (总院入院). "从分院接诊到总院入院用时不到一个小时" runs from the first to the second.
+ */
+export interface ClinicalMoments {
+  firstContactAt: Date | null;
+  admittedAt: Date | null;
+}
+
+export const NO_MOMENTS: ClinicalMoments = { firstContactAt: null, admittedAt: null };
+
+/**
+ * Checks the moments against the status history: first contact not after the request (the patient was
+ * seen before being referred), admission only once the patient arrived, not before arrival and not
+ * after completion. Every time within the reported range.
+ */
+export function checkMoments(times: StatusTimes, moments: ClinicalMoments, now = new Date()): ClinicalMoments {
+  const { firstContactAt, admittedAt } = moments;
+  if (firstContactAt) {
+    checkTime(firstContactAt, 'firstContactAt', now);
+    if (firstContactAt > times.requestedAt) {
+      throw new RuleViolation(
+        'FIRST_CONTACT_AFTER_REQUEST',
+        `firstContactAt (${firstContactAt.toISOString()}) is after the request (${times.requestedAt.toISOString()}): the referring institution sees the patient first`,
+        'firstContactAt',
+      );
+    }
+  }
+  if (admittedAt) {
+    checkTime(admittedAt, 'admittedAt', now);
+    if (!times.arrivedAt) {
+      throw new RuleViolation('ADMITTED_NOT_ARRIVED', 'admittedAt needs the patient to have arrived (an ARRIVED step first)', 'admittedAt');
+    }
+    if (admittedAt < times.arrivedAt) {
+      throw new RuleViolation(
+        'ADMITTED_BEFORE_ARRIVAL',
+        `admittedAt (${admittedAt.toISOString()}) is before the arrival (${times.arrivedAt.toISOString()})`,
+        'admittedAt',
+      );
+    }
+    if (times.completedAt && admittedAt > times.completedAt) {
+      throw new RuleViolation(
+        'ADMITTED_AFTER_COMPLETION',
+        `admittedAt (${admittedAt.toISOString()}) is after the completion (${times.completedAt.toISOString()})`,
+        'admittedAt',
+      );
+    }
+  }
+  return { firstContactAt, admittedAt };
+}
+
+/** Minutes from first contact to admission (the green-channel time), when both are known. */
+export function greenChannelMinutes(moments: ClinicalMoments): number | null {
+  if (!moments.firstContactAt || !moments.admittedAt) return null;
+  return Math.round(((moments.admittedAt.getTime() - moments.firstContactAt.getTime()) / 60_000) * 100) / 100;
+}
+
+/** A record's moments over the stored ones: a moment the record omits keeps its stored value. */
+export function mergeMoments(stored: ClinicalMoments, record: ClinicalMoments): ClinicalMoments {
+  return { firstContactAt: record.firstContactAt ?? stored.firstContactAt, admittedAt: record.admittedAt ?? stored.admittedAt };
+}
+
 /** The part of a referral its content hash covers: everything a source can send. */
 export interface ReferralContent {
   patientRef: string;
@@ -166,9 +229,13 @@ export interface ReferralContent {
   reason: string | null;
   diagnosisCode: string | null;
   times: StatusTimes;
+  moments: ClinicalMoments;
 }
 
-/** Stored with the referral: never change what it covers or how. */
+/**
+ * Stored with the referral: never change what it covers or how. The moments (added later) are
+ * appended only when one is set, so that the hashes of rows written before them stay valid.
+ */
 export function contentHash(content: ReferralContent): string {
   const t = content.times;
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -186,6 +253,7 @@ export function contentHash(content: ReferralContent): string {
     iso(t.completedAt),
     iso(t.rejectedAt),
     iso(t.cancelledAt),
+    ...(content.moments.firstContactAt || content.moments.admittedAt ? [iso(content.moments.firstContactAt), iso(content.moments.admittedAt)] : []),
   ]);
 }
 
@@ -211,7 +279,7 @@ export function identityOf(input: { source: string; externalId: string }): { sou
 }
 
 /** Checks a referral's own fields (not its ends) and normalises them. */
-export function prepareReferral(input: CreateReferralInput, times: StatusTimes): PreparedReferral {
+export function prepareReferral(input: CreateReferralInput, times: StatusTimes, now = new Date()): PreparedReferral {
   // The ends are looked up in SQL for the whole batch: a refused character must stop this record first.
   checkText(input.fromCode, 'fromCode');
   checkText(input.toCode, 'toCode');
@@ -226,6 +294,7 @@ export function prepareReferral(input: CreateReferralInput, times: StatusTimes):
       reason: checkReason(input.reason),
       diagnosisCode: checkDiagnosisCode(input.diagnosisCode),
       times,
+      moments: checkMoments(times, { firstContactAt: input.firstContactAt ?? null, admittedAt: input.admittedAt ?? null }, now),
     },
   };
 }

@@ -5,12 +5,24 @@ import { unseenInstitution, type Access } from '../../auth/access';
 import { asGraphQLError, OUT_OF_SCOPE, RuleViolation, SOURCE_MISMATCH } from '../../common/batch';
 import { Direction, directionOf } from '../../common/direction';
 import { ErrorCode, forbidden, gatewayError, notFound, quoted } from '../../common/errors';
+import { FROM_SOURCE_SYSTEM } from '../../common/provenance';
 import { recordGroup, type InstitutionRef, type StructureService } from '../structure';
 import { ReferralStatus } from './referral.enums';
 import type { CreateReferralInput } from './referral.input';
 import type { ReferralCountersHub } from './referral.live';
 import { columnsOf, contentOf, parseId, timesOf, toReferral, type ReferralRow } from './referral.rows';
-import { checkTime, checkTransition, contentHash, historyOf, prepareReferral, STATUS_TIME, timesOfHistory, type PreparedReferral, type ReferralContent } from './referral.rules';
+import {
+  checkMoments,
+  checkTime,
+  checkTransition,
+  contentHash,
+  historyOf,
+  prepareReferral,
+  STATUS_TIME,
+  timesOfHistory,
+  type PreparedReferral,
+  type ReferralContent,
+} from './referral.rules';
 import type { Referral } from './referral.type';
 
 /** Optimistic writes retried this many times when another writer changed the referral in between. */
@@ -29,12 +41,21 @@ export function checkSource(access: Access, source: string): void {
   if (other) throw new RuleViolation(SOURCE_MISMATCH, other.message, other.field);
 }
 
+/** Where a referral belongs and how it is counted, from its ends. */
+export interface ReferralEnds {
+  groupCode: string;
+  direction: Direction;
+  /** One end is an external partner (县外转诊). */
+  outOfCounty: boolean;
+}
+
 /**
- * Checks the two ends of a referral: known, distinct, of one group, writable by the token, at
- * different levels. Returns the referral's group and direction. An end the token may not name is
- * answered as an unknown one, with the same message, so that the answer reveals nothing of it.
+ * Checks the two ends of a referral: known, distinct, of one group (a member and a member or partner),
+ * writable by the token, at different levels unless declared lateral (`lateral: true`, members at the
+ * same level only). Returns the referral's group, direction and scope. An end the token may not name
+ * is answered as an unknown one, with the same message, so that the answer reveals nothing of it.
  */
-export function checkEnds(access: Access, content: ReferralContent, refs: Map<string, InstitutionRef>): { groupCode: string; direction: Direction } {
+export function checkEnds(access: Access, content: ReferralContent, refs: Map<string, InstitutionRef>, lateral = false): ReferralEnds {
   const notFrom = access.writeFrom(content.fromCode);
   if (notFrom) throw new RuleViolation(OUT_OF_SCOPE, notFrom.message, notFrom.field);
   const from = refs.get(content.fromCode);
@@ -47,10 +68,17 @@ export function checkEnds(access: Access, content: ReferralContent, refs: Map<st
   const group = recordGroup(from, to);
   if (!group.ok) throw new RuleViolation(group.code, group.message, group.field);
   const direction = directionOf(from.level, to.level);
-  if (direction === Direction.LATERAL) {
-    throw new RuleViolation('LATERAL_REFERRAL', `${quoted(from.code)} and ${quoted(to.code)} are at the same level (${from.level}): a referral goes up or down`, 'toCode');
+  if (direction === Direction.LATERAL && !lateral) {
+    throw new RuleViolation(
+      'LATERAL_NOT_DECLARED',
+      `${quoted(from.code)} and ${quoted(to.code)} are at the same level (${from.level}): declare a lateral referral with lateral: true`,
+      'lateral',
+    );
   }
-  return { groupCode: group.groupCode, direction };
+  if (direction !== Direction.LATERAL && lateral) {
+    throw new RuleViolation('NOT_LATERAL', `lateral is true but the referral is ${direction} (the ends are at levels ${from.level} and ${to.level})`, 'lateral');
+  }
+  return { groupCode: group.groupCode, direction, outOfCounty: group.outOfCounty };
 }
 
 export class ReferralWriter {
@@ -70,9 +98,9 @@ export class ReferralWriter {
     const now = new Date();
     try {
       const requestedAt = checkTime(input.requestedAt ?? now, 'requestedAt', now);
-      const prepared = prepareReferral(input, timesOfHistory(requestedAt, [], 'history', now));
+      const prepared = prepareReferral(input, timesOfHistory(requestedAt, [], 'history', now), now);
       checkSource(this.access, prepared.source);
-      const ends = checkEnds(this.access, prepared.content, await this.structure.lookupForWrite([input.fromCode, input.toCode]));
+      const ends = checkEnds(this.access, prepared.content, await this.structure.lookupForWrite([input.fromCode, input.toCode]), input.lateral === true);
       for (let attempt = 0; ; attempt++) {
         const existing = await this.prisma.referral.findUnique({
           where: { groupCode_source_externalId: { groupCode: ends.groupCode, source: prepared.source, externalId: prepared.externalId } },
@@ -84,8 +112,8 @@ export class ReferralWriter {
               source: prepared.source,
               externalId: prepared.externalId,
               ...columnsOf(prepared.content),
-              groupCode: ends.groupCode,
-              direction: ends.direction,
+              ...ends,
+              ...FROM_SOURCE_SYSTEM,
               status: ReferralStatus.REQUESTED,
               contentHash: contentHash(prepared.content),
               updatedAt: new Date(),
@@ -114,6 +142,7 @@ export class ReferralWriter {
       existing.channel === c.channel &&
       existing.reason === c.reason &&
       existing.diagnosisCode === c.diagnosisCode &&
+      (c.moments.firstContactAt === null || existing.firstContactAt?.getTime() === c.moments.firstContactAt.getTime()) &&
       (!requestedAtGiven || existing.requestedAt.getTime() === c.times.requestedAt.getTime());
     if (!same) {
       throw new RuleViolation(
@@ -125,11 +154,17 @@ export class ReferralWriter {
     return existing;
   }
 
-  /** Moves a referral to `to` at `at` (now when omitted); repeating the current step is a no-op. */
-  async transition(id: string, to: ReferralStatus, at: Date | null | undefined): Promise<Referral> {
+  /**
+   * Moves a referral to `to` at `at` (now when omitted); repeating the current step is a no-op, or adds
+   * the admission time when it brings one the referral does not have yet.
+   */
+  async transition(id: string, to: ReferralStatus, at: Date | null | undefined, admittedAt?: Date | null): Promise<Referral> {
     const refId = parseId(id, 'id');
     try {
       const when = checkTime(at ?? new Date(), 'at');
+      if (admittedAt && to !== ReferralStatus.ARRIVED && to !== ReferralStatus.COMPLETED) {
+        throw new RuleViolation('ADMITTED_NOT_ARRIVED', `admittedAt goes with the ARRIVED or COMPLETED step, not ${to}`, 'admittedAt');
+      }
       const scope = (await this.access.rows<Prisma.ReferralWhereInput>({ group: 'groupCode', institutions: ['fromCode', 'toCode'] })).where;
       for (let attempt = 0; attempt < WRITE_RETRIES; attempt++) {
         const row = await this.prisma.referral.findFirst({ where: { AND: [{ id: refId }, scope] } });
@@ -143,12 +178,19 @@ export class ReferralWriter {
         const times = timesOf(row);
         const latestAt = [...historyOf(times).map((s) => s.at), times.requestedAt].reduce((a, b) => (b > a ? b : a));
         const currentAt = times[STATUS_TIME[row.status]] ?? times.requestedAt;
+        if (admittedAt && row.admittedAt && row.admittedAt.getTime() !== admittedAt.getTime()) {
+          throw new RuleViolation('ADMITTED_AT_CONFLICT', `The referral was admitted at ${row.admittedAt.toISOString()} already`, 'admittedAt');
+        }
+        const addsAdmission = admittedAt != null && row.admittedAt === null;
         // A retry without `at` (the contract makes it optional) repeats the step it asked for.
-        if (at == null && to === row.status) return toReferral(row);
-        if (!checkTransition({ status: row.status, latestAt, currentAt }, to, when)) return toReferral(row);
-        const next = { ...times, [STATUS_TIME[to]]: when };
+        const repeat = to === row.status && (at == null || !checkTransition({ status: row.status, latestAt, currentAt }, to, when));
+        if (!repeat) checkTransition({ status: row.status, latestAt, currentAt }, to, when);
+        if (repeat && !addsAdmission) return toReferral(row);
+        const next = repeat ? times : { ...times, [STATUS_TIME[to]]: when };
+        const moments = checkMoments(next, { firstContactAt: row.firstContactAt, admittedAt: admittedAt ?? row.admittedAt });
         const updatedAt = new Date();
-        const data = { status: to, [STATUS_TIME[to]]: when, contentHash: contentHash({ ...contentOf(row), times: next }), updatedAt };
+        const step = repeat ? {} : { status: to, [STATUS_TIME[to]]: when };
+        const data = { ...step, admittedAt: moments.admittedAt, contentHash: contentHash({ ...contentOf(row), times: next, moments }), updatedAt };
         // Optimistic: applies only if nobody wrote the referral since it was read.
         const { count } = await this.prisma.referral.updateMany({ where: { id: refId, contentHash: row.contentHash }, data });
         if (count === 1) {
