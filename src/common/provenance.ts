@@ -1,7 +1,7 @@
 // Provenance: every record says where it comes from, so that a statistician can tell a figure quoted
 // from a source article from an invented detail or generated activity, and a demo screen can hide
 // synthetic data. One enum and one abstract GraphQL shape, shared by every domain's record types.
-import { Field, InputType, registerEnumType } from 'type-graphql';
+import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Prisma } from '../generated/prisma/client';
 import { Provenance } from '../generated/prisma/enums';
 
@@ -25,7 +25,12 @@ export interface ProvenanceColumns {
   provenanceNote: string | null;
 }
 
-/** The three fields every record type shows; a record type (an @ObjectType) extends this class. */
+/**
+ * The three fields every record type shows; a record type (an @ObjectType) extends this class.
+ * Decorated itself because type-graphql inherits fields only from a registered type; no field returns
+ * it, so it stays out of the schema.
+ */
+@ObjectType('ProvenancedRecord')
 export abstract class ProvenancedRecord implements ProvenanceColumns {
   @Field(() => Provenance, { description: 'Where the record comes from.' })
   provenance!: Provenance;

@@ -8,7 +8,7 @@
 import { Prisma } from '../../generated/prisma/client';
 import { Direction, directionOf } from '../../common/direction';
 import { atLeast, nameList, seedFigure, seedGroupOfArticle, underMinutes } from '../../demo/seed-figures';
-import { buildStructureDemo, type DemoGroup, type DemoInstitution } from '../structure';
+import { belongsTo, buildStructureDemo, type DemoGroup, type DemoInstitution } from '../structure';
 import { ReferralChannel, ReferralStatus, ReferralUrgency } from './referral.enums';
 import { contentHash, STATUS_TIME, type StatusTimes } from './referral.rules';
 import { seededRandom as prng } from '../../demo/random';
@@ -74,7 +74,8 @@ function toRow(d: Draft): DemoReferral {
     source: d.source,
     externalId: d.externalId,
     ...content,
-    groupCode: d.from.groupCode,
+    // The member end's group (an external partner belongs to none).
+    groupCode: (d.from.groupCode ?? d.to.groupCode)!,
     direction,
     status,
     ...d.times,
@@ -183,7 +184,8 @@ function hengkouArticle(groups: DemoGroup[], institutions: DemoInstitution[]): D
 /** Two years of synthetic referrals for one group, ending the day before `seedDay` (a local midnight). */
 function synthetic(groupCode: string, institutions: DemoInstitution[], now: Date): Draft[] {
   const rand = prng(`referrals-${groupCode}`);
-  const members = institutions.filter((i) => i.groupCode === groupCode);
+  // Members and the group's external partners.
+  const members = institutions.filter((i) => belongsTo(i, groupCode));
   const lead = members.find((i) => i.kind === 'LEAD_HOSPITAL')!;
   const byCode = new Map(members.map((i) => [i.code, i]));
   const townships = members.filter((i) => i.kind === 'TOWNSHIP_HEALTH_CENTER');
