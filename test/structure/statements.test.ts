@@ -19,7 +19,7 @@ async function createGroup(code: string, townships: number, villages: number): P
     const township = `${code}-T${String(((v - 1) % townships) + 1).padStart(2, '0')}`;
     rows.push({ code: `${township}-V${String(v).padStart(3, '0')}`, name: `测试村卫生室${v}`, kind: 'VILLAGE_CLINIC' as never, level: 1, groupCode: code, parentCode: township });
   }
-  await prisma.institution.createMany({ data: rows.map((r) => ({ ...r, invented: true })) });
+  await prisma.institution.createMany({ data: rows.map((r) => ({ ...r, provenance: 'INVENTED' as const })) });
 }
 
 beforeAll(async () => {
