@@ -25,12 +25,10 @@ export interface ProvenanceColumns {
   provenanceNote: string | null;
 }
 
-/**
- * The three fields every record type shows; a record type (an @ObjectType) extends this class.
- * Decorated itself because type-graphql inherits fields only from a registered type; no field returns
- * it, so it stays out of the schema.
- */
-@ObjectType('ProvenancedRecord')
+/** The three fields every record type shows; a record type (an @ObjectType) extends this class. */
+// Decorated because type-graphql inherits the fields of a decorated superclass only; no field returns it,
+// so the schema holds no type of its own.
+@ObjectType()
 export abstract class ProvenancedRecord implements ProvenanceColumns {
   @Field(() => Provenance, { description: 'Where the record comes from.' })
   provenance!: Provenance;
