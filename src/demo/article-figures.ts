@@ -1,0 +1,302 @@
+// The articles' figures as the API returns them. Each case names its article, quotes it, runs one
+// query file (src/demo/article-figures/<query>.graphql) against the demo data and says whether the
+// answer holds the seed file's figure. The test (test/demo/article-figures.test.ts) requires every
+// reproduce=true figure of src/demo/seed-groups.json to have a case that holds; `npm run figures`
+// prints the same cases as a table (article, quote, what the API returns, the query).
+import fs from 'node:fs';
+import path from 'node:path';
+import { findProjectRoot } from '../db/migrate';
+import { SEED_GROUPS, type SeedFigure, type SeedGroup } from './seed-figures';
+
+/** What a case's query is run with: the role and scope of a token, and the variables. */
+export interface ArticleFigureRun {
+  query: string;
+  variables: Record<string, unknown>;
+  role: 'COUNTY' | 'PROVINCE';
+  scope: string;
+}
+
+export type Execute = (run: ArticleFigureRun) => Promise<{ data?: unknown; errors?: readonly { message: string }[] }>;
+
+// The answers are read loosely typed: each case knows the shape of its own query.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Answer = any;
+
+export interface ArticleFigureCase {
+  /** The group (demo code) and its article. */
+  groupCode: string;
+  /** The seed file's reproduce=true figure it shows (a prefix of `what`), or the issue item it checks. */
+  figure: string;
+  quote: string;
+  /** The query file (without .graphql) and its variables. */
+  query: string;
+  variables?: Record<string, unknown>;
+  /** A provincial token where the figure is what a province pulls; a county token otherwise. */
+  role?: 'COUNTY' | 'PROVINCE';
+  /** The figure as the API gives it, shown in the table. */
+  read(data: Answer): unknown;
+  /** Whether the answer holds the seed figure (given when the case shows one). */
+  holds(value: unknown, seed: SeedFigure | undefined): boolean;
+  /** What it must be, in words, for the table (e.g. "= 12", "≥ 130"). */
+  expected: string;
+}
+
+/** Figures a later module reproduces: not yet queryable, listed with the issue that builds them. */
+export interface PendingFigure {
+  groupCode: string;
+  figure: string;
+  quote: string;
+  pendingOn: string;
+}
+
+export interface ArticleFigureResult {
+  groupCode: string;
+  article: string;
+  figure: string;
+  quote: string;
+  query: string;
+  variables: Record<string, unknown>;
+  value: unknown;
+  expected: string;
+  holds: boolean;
+  error?: string;
+}
+
+const ARTICLE_OF: Readonly<Record<string, string>> = {
+  'YGT-340621-SX': '000_7506de6db5ea0861.txt',
+  'YGT-411324-ZP': '001_64d16afcd9be0d04.txt',
+  'YGT-141102-LS': '002_1130064ad3d7abf0.txt',
+  'YGT-420322-YX': '003_02c43f90991c12c3.txt',
+  'YGT-610902-HK': '004_993314f26d1d3f19.txt',
+};
+
+export function seedGroupOf(groupCode: string): SeedGroup {
+  const group = SEED_GROUPS.find((g) => g.article === ARTICLE_OF[groupCode]);
+  if (!group) throw new Error(`No seed group for ${groupCode}`);
+  return group;
+}
+
+/** The reproduce=true figure a case names, if its `figure` is one. */
+export function seedFigureOf(c: { groupCode: string; figure: string }): SeedFigure | undefined {
+  return seedGroupOf(c.groupCode).figures.find((f) => f.reproduce && f.what.startsWith(c.figure));
+}
+
+const countOf = (kind: string) => (d: Answer) => (d.countyGroup.memberCounts as { kind: string; count: number }[]).find((c) => c.kind === kind)?.count;
+const equalsSeed = (value: unknown, seed: SeedFigure | undefined) => seed !== undefined && value === seed.value;
+const sameNames = (value: unknown, seed: SeedFigure | undefined) => {
+  const want = seed === undefined ? [] : typeof seed.value === 'string' ? [seed.value] : (seed.value as string[]);
+  return Array.isArray(value) && want.length > 0 && want.every((name) => value.includes(name));
+};
+const namesOf = (d: Answer) => (d.institutions.edges as { node: { name: string; provenance: string } }[]).filter((e) => e.node.provenance === 'ARTICLE').map((e) => e.node.name);
+
+export const ARTICLE_FIGURE_CASES: readonly ArticleFigureCase[] = [
+  // 000 濉溪
+  {
+    groupCode: 'YGT-340621-SX',
+    figure: 'township branches',
+    quote: '牵手12家分院，164家卫生室',
+    query: 'member-counts',
+    read: countOf('TOWNSHIP_HEALTH_CENTER'),
+    holds: equalsSeed,
+    expected: '= 12',
+  },
+  {
+    groupCode: 'YGT-340621-SX',
+    figure: 'village clinics',
+    quote: '牵手12家分院，164家卫生室',
+    query: 'member-counts',
+    read: countOf('VILLAGE_CLINIC'),
+    holds: equalsSeed,
+    expected: '= 164',
+  },
+  {
+    groupCode: 'YGT-340621-SX',
+    figure: 'named branches',
+    quote: '南坪分院、临涣分院、百善分院在帮扶下已能自行开展腹腔镜手术及宫腔镜手术',
+    query: 'named-members',
+    variables: { kind: 'TOWNSHIP_HEALTH_CENTER' },
+    read: namesOf,
+    holds: sameNames,
+    expected: 'includes 南坪分院, 临涣分院, 百善分院 (provenance ARTICLE)',
+  },
+  {
+    groupCode: 'YGT-340621-SX',
+    figure: 'named village clinic',
+    quote: '如今道口村卫生室已经成了村民们拥抱健康生活的“宝藏”基地',
+    query: 'named-village-clinic',
+    variables: { name: '道口村' },
+    read: (d) => (d.institutions.edges as { node: { name: string; parent: { name: string } } }[]).map((e) => `${e.node.name} (under ${e.node.parent.name})`),
+    holds: (value, seed) => Array.isArray(value) && value.some((v) => String(v).startsWith(`${String(seed?.value)} (under 百善分院)`)),
+    expected: '百善镇道口村卫生室, under 百善分院',
+  },
+  // 001 镇平
+  {
+    groupCode: 'YGT-411324-ZP',
+    figure: 'member institutions including the lead hospital',
+    quote: '团结带领27个成员单位的党组织',
+    query: 'member-counts',
+    read: (d) => (d.countyGroup.memberCounts as { count: number }[]).reduce((sum, c) => sum + c.count, 0),
+    holds: equalsSeed,
+    expected: '= 27',
+  },
+  {
+    groupCode: 'YGT-411324-ZP',
+    figure: 'township-level members',
+    quote: '将原来隶属县卫生健康委党组的7个党组织和隶属乡镇的19个党支部全部转隶总医院党委管理',
+    query: 'member-counts',
+    read: (d) => ({ township: countOf('TOWNSHIP_HEALTH_CENTER')(d), countyLevel: countOf('COUNTY_HOSPITAL')(d) }),
+    holds: (value, seed) => {
+      const v = value as { township?: number; countyLevel?: number };
+      return seed !== undefined && v.township === seed.value && v.countyLevel === 7;
+    },
+    expected: '19 township-level, 7 other county-level (+ the lead = 27)',
+  },
+  {
+    groupCode: 'YGT-411324-ZP',
+    figure: 'other county-level members named',
+    quote: '县中医院、县第二人民医院两个党总支',
+    query: 'named-members',
+    variables: { kind: 'COUNTY_HOSPITAL' },
+    read: namesOf,
+    holds: sameNames,
+    expected: 'includes 镇平县中医院, 镇平县第二人民医院 (provenance ARTICLE)',
+  },
+  // 002 离石
+  {
+    groupCode: 'YGT-141102-LS',
+    figure: 'township/street grassroots institutions',
+    quote: '组织全区11个基层医疗机构和166村卫生所',
+    query: 'member-counts',
+    read: countOf('TOWNSHIP_HEALTH_CENTER'),
+    holds: equalsSeed,
+    expected: '= 11',
+  },
+  {
+    groupCode: 'YGT-141102-LS',
+    figure: 'village clinics',
+    quote: '组织全区11个基层医疗机构和166村卫生所',
+    query: 'member-counts',
+    read: countOf('VILLAGE_CLINIC'),
+    holds: equalsSeed,
+    expected: '= 166',
+  },
+  // 003 郧西
+  {
+    groupCode: 'YGT-420322-YX',
+    figure: 'township health centres',
+    quote: '以10家乡镇卫生院为龙身，以163个村卫生室为足',
+    query: 'member-counts',
+    read: countOf('TOWNSHIP_HEALTH_CENTER'),
+    holds: equalsSeed,
+    expected: '= 10',
+  },
+  {
+    groupCode: 'YGT-420322-YX',
+    figure: 'village clinics',
+    quote: '以10家乡镇卫生院为龙身，以163个村卫生室为足',
+    query: 'member-counts',
+    read: countOf('VILLAGE_CLINIC'),
+    holds: equalsSeed,
+    expected: '= 163',
+  },
+  {
+    groupCode: 'YGT-420322-YX',
+    figure: 'named branch',
+    quote: '县人民医院医共体天津、槐树分院督导检查疫情防控工作',
+    query: 'named-members',
+    variables: { kind: 'TOWNSHIP_HEALTH_CENTER' },
+    read: namesOf,
+    holds: sameNames,
+    expected: 'includes 槐树分院 (provenance ARTICLE)',
+  },
+  // 004 恒口
+  {
+    groupCode: 'YGT-610902-HK',
+    figure: 'township health centres',
+    quote: '整合县域内3个乡镇卫生院及115个村(社区)卫生室的医疗卫生资源',
+    query: 'member-counts',
+    read: countOf('TOWNSHIP_HEALTH_CENTER'),
+    holds: equalsSeed,
+    expected: '= 3',
+  },
+  {
+    groupCode: 'YGT-610902-HK',
+    figure: 'village (community) clinics',
+    quote: '整合县域内3个乡镇卫生院及115个村(社区)卫生室的医疗卫生资源',
+    query: 'member-counts',
+    read: countOf('VILLAGE_CLINIC'),
+    holds: equalsSeed,
+    expected: '= 115',
+  },
+  {
+    groupCode: 'YGT-610902-HK',
+    figure: 'named branch',
+    quote: '今年5月,医共体分院梅子铺卫生院接诊了一名突发急性胸痛的患者',
+    query: 'named-members',
+    variables: { kind: 'TOWNSHIP_HEALTH_CENTER' },
+    read: namesOf,
+    holds: sameNames,
+    expected: 'includes 梅子铺卫生院 (provenance ARTICLE)',
+  },
+];
+
+export const PENDING_FIGURES: readonly PendingFigure[] = [
+  {
+    groupCode: 'YGT-411324-ZP',
+    figure: 'member-unit assessment',
+    quote: '镇平县总医院建立千分制绩效考核机制，提升成员单位的管理水平',
+    pendingOn: 'issue 10 (standardization: the 千分制 standard as data)',
+  },
+  {
+    groupCode: 'YGT-141102-LS',
+    figure: 'drug varieties stocked by every village clinic',
+    quote: '村卫生所药品品种全部达50种以上',
+    pendingOn: 'issue 10 (standardization: 离石\'s village-clinic checks)',
+  },
+];
+
+export function queryText(name: string): string {
+  return fs.readFileSync(path.join(findProjectRoot(), 'src', 'demo', 'article-figures', `${name}.graphql`), 'utf8');
+}
+
+/** Runs every case (one at a time: the figures are few and the machine may be busy). */
+export async function runArticleFigures(execute: Execute, cases: readonly ArticleFigureCase[] = ARTICLE_FIGURE_CASES): Promise<ArticleFigureResult[]> {
+  const results: ArticleFigureResult[] = [];
+  for (const c of cases) {
+    const variables = { groupCode: c.groupCode, ...c.variables };
+    const base = { groupCode: c.groupCode, article: seedGroupOf(c.groupCode).article, figure: c.figure, quote: c.quote, query: c.query, variables, expected: c.expected };
+    const answer = await execute({ query: queryText(c.query), variables, role: c.role ?? 'COUNTY', scope: c.role === 'PROVINCE' ? provinceOf(c.groupCode) : c.groupCode });
+    if (answer.errors?.length || !answer.data) {
+      results.push({ ...base, value: null, holds: false, error: answer.errors?.map((e) => e.message).join('; ') ?? 'no data' });
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = c.read(answer.data);
+    } catch (error) {
+      results.push({ ...base, value: null, holds: false, error: `unreadable answer: ${(error as Error).message}` });
+      continue;
+    }
+    results.push({ ...base, value, holds: c.holds(value, seedFigureOf(c)) });
+  }
+  return results;
+}
+
+function provinceOf(groupCode: string): string {
+  return seedGroupOf(groupCode).region.province[0];
+}
+
+/** The results as a Markdown table (for the issue note and the README's fidelity section). */
+export function figuresTable(results: readonly ArticleFigureResult[], pending: readonly PendingFigure[] = PENDING_FIGURES): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const lines = ['| article | figure | quote | API returns | must be | query | holds |', '|---|---|---|---|---|---|---|'];
+  for (const r of results) {
+    const value = r.error ? `error: ${r.error}` : JSON.stringify(r.value);
+    const vars = Object.entries(r.variables).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ');
+    lines.push(`| ${r.article.slice(0, 3)} | ${cell(r.figure)} | ${cell(r.quote)} | ${cell(value)} | ${cell(r.expected)} | \`${r.query}\` (${cell(vars)}) | ${r.holds ? 'yes' : '**NO**'} |`);
+  }
+  for (const p of pending) {
+    lines.push(`| ${seedGroupOf(p.groupCode).article.slice(0, 3)} | ${cell(p.figure)} | ${cell(p.quote)} | not yet queryable | | ${cell(p.pendingOn)} | pending |`);
+  }
+  return lines.join('\n');
+}
