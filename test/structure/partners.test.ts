@@ -127,6 +127,18 @@ test('a partner shared by two groups is one institution, under both groups\' par
   const taihe = (await visible({ regionCode: '420300', nameContains: '太和' }, province)).filter((i) => i.code === TAIHE.code);
   expect(taihe).toHaveLength(1);
   expect(taihe[0].partnerOf.map((g) => g.code)).toEqual([DJK, YX].sort());
+  // partnerOf holds whole groups, as countyGroup(code:) gives them.
+  const groupFields = 'code name unifiedDimensions declaredDimensionCount timeZone practisesPairing since provenance article region { code } lead { code }';
+  const viaPartner = await t.execute<{ institution: { partnerOf: unknown[] } }, unknown>(
+    `query($c: String!) { institution(code: $c) { partnerOf { ${groupFields} } } }`,
+    { c: TAIHE.code },
+    province,
+  );
+  const direct = await Promise.all(
+    [DJK, YX].sort().map(async (code) => (await t.execute<{ countyGroup: unknown }, unknown>(`query($c: String!) { countyGroup(code: $c) { ${groupFields} } }`, { c: code }, province)).data!.countyGroup),
+  );
+  expect(viaPartner.errors).toBeUndefined();
+  expect(viaPartner.data!.institution.partnerOf).toEqual(direct);
 
   for (const group of [YX, DJK]) {
     const token = t.token('COUNTY', group);

@@ -41,7 +41,8 @@ const INSTITUTION_COLUMNS = Prisma.sql`i.code, i.name, i.kind::text AS kind, i.l
   i.region_code AS "regionCode", i.parent_code AS "parentCode", i.provenance::text AS provenance, i.article,
   i.provenance_note AS "provenanceNote", i.updated_at AS "updatedAt"`;
 
-const GROUP_COLUMNS = Prisma.sql`g.code, g.name, g.unified_dimensions::text[] AS "unifiedDimensions",
+// A NULL array column is [] to Prisma (the column allows NULL): the same here.
+const GROUP_COLUMNS = Prisma.sql`g.code, g.name, COALESCE(g.unified_dimensions::text[], '{}') AS "unifiedDimensions",
   g.declared_dimension_count AS "declaredDimensionCount", g.time_zone AS "timeZone", g.practises_pairing AS "practisesPairing",
   g.since, g.region_code AS "regionCode", g.prefecture_code AS "prefectureCode", g.province_code AS "provinceCode",
   g.lead_code AS "leadCode", g.provenance::text AS provenance, g.article, g.provenance_note AS "provenanceNote"`;
