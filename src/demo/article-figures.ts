@@ -232,7 +232,6 @@ export const ARTICLE_FIGURE_CASES: readonly ArticleFigureCase[] = [
     quote: '2020年10月，总院与华中科技大学同济医学院附属协和医院正式签订协议 (a national hospital in 武汉市, not in 十堰市)',
     query: 'partners-in-region',
     variables: { regionCode: '420300' },
-    role: 'PROVINCE',
     read: (d) => (d.institutions.edges as { node: { name: string } }[]).map((e) => e.node.name),
     holds: (value) => Array.isArray(value) && value.includes('十堰市太和医院') && value.includes('十堰市人民医院') && !value.includes('华中科技大学同济医学院附属协和医院'),
     expected: 'under 420300 十堰市: 太和 and 十堰市人民医院, not 协和',
