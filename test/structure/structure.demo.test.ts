@@ -49,6 +49,7 @@ const partnersOf = (code: string): DemoInstitution[] => demo.institutions.filter
 const ofKind = (code: string, kind: DemoInstitution['kind']): DemoInstitution[] =>
   (kind === 'EXTERNAL' ? partnersOf(code) : membersOf(code)).filter((i) => i.kind === kind);
 const invented = (i: DemoInstitution): boolean => i.provenance === 'INVENTED';
+const partner = (name: string): DemoInstitution => demo.institutions.find((i) => i.kind === 'EXTERNAL' && i.name === name)!;
 const seedOf = (code: string) => seed.groups.find((g) => CODE_BY_ARTICLE[g.article] === code)!;
 const seedValue = (code: string, what: string): unknown => seedOf(code).figures.find((f) => f.reproduce && f.what.startsWith(what))!.value;
 const byCode = new Map(demo.institutions.map((i) => [i.code, i]));
@@ -293,6 +294,20 @@ describe('structure demo data', () => {
     expect(regionOf('十堰市太和医院')).toMatchObject({ code: '420300', name: '十堰市', level: 'PREFECTURE' });
     expect(regionOf('十堰市人民医院')).toMatchObject({ code: '420300', name: '十堰市', level: 'PREFECTURE' });
     expect(regionOf('华中科技大学同济医学院附属协和医院')).toEqual({ code: '420100', name: '武汉市', level: 'PREFECTURE', parentCode: '420000' });
+  });
+
+  it('makes one institution of a partner two groups list, with the code the first gave it', () => {
+    // An edited seed: 恒口 also lists 郧西's first partner.
+    const shared = asList(seedValue('YGT-420322-YX', 'external partners'))[0];
+    const edited = seed.groups.map((g) =>
+      g.article === '004_993314f26d1d3f19.txt' ? { ...g, figures: [...g.figures, { what: 'external partners (upper hospitals)', value: [shared], reproduce: true }] } : g,
+    );
+    const both = buildStructureDemo(edited);
+    const partners = both.institutions.filter((i) => i.name === shared);
+    expect(partners).toHaveLength(1);
+    expect(partners[0]).toMatchObject({ code: partner(shared).code, groupCode: null, partnerOf: ['YGT-420322-YX', 'YGT-610902-HK'] });
+    expect(both.institutions).toHaveLength(demo.institutions.length);
+    expect(summarizeStructureDemo(both)['YGT-610902-HK'].EXTERNAL).toBe(1);
   });
 
   it('summarises counts by kind per group', () => {

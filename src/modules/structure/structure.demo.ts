@@ -439,8 +439,11 @@ const pad = (n: number, width: number): string => String(n).padStart(width, '0')
 // Builder
 // ---------------------------------------------------------------------------------------------
 
-/** Builds the structure demo data: same rows, same codes, every run. Pure. */
-export function buildStructureDemo(): StructureDemo {
+/**
+ * Builds the structure demo data: same rows, same codes, every run. Pure. `seedGroups` is the seed
+ * file's groups (tests pass an edited copy).
+ */
+export function buildStructureDemo(seedGroups: readonly SeedGroup[] = SEED_GROUPS): StructureDemo {
   const regions = new Map<string, DemoRegion>();
   const groups: DemoGroup[] = [];
   const institutions: DemoInstitution[] = [];
@@ -455,7 +458,7 @@ export function buildStructureDemo(): StructureDemo {
     if (!existing) regions.set(code, { code, name, level, parentCode });
   };
 
-  for (const group of SEED_GROUPS) {
+  for (const group of seedGroups) {
     const g = readGroup(group);
     const spec = g.spec;
     addRegion(g.province.code, g.province.name, RegionLevel.PROVINCE, null);
