@@ -25,9 +25,9 @@ async function main(): Promise<void> {
     for (const [code, townships, villages] of [['BENCH-3', 2, 0], ['BENCH-150', 49, 100]] as const) {
       if (await prisma.countyGroup.findUnique({ where: { code } })) continue;
       await prisma.countyGroup.create({ data: { code, name: code, regionCode: '340621', prefectureCode: '340600', provinceCode: '340000', leadCode: `${code}-L01` } });
-      const rows = [{ code: `${code}-L01`, name: 'lead', kind: 'LEAD_HOSPITAL' as const, level: 3, groupCode: code, parentCode: null as string | null, invented: true }];
-      for (let i = 1; i <= townships; i++) rows.push({ code: `${code}-T${i}`, name: `t${i}`, kind: 'TOWNSHIP_HEALTH_CENTER' as never, level: 2, groupCode: code, parentCode: `${code}-L01`, invented: true });
-      for (let v = 1; v <= villages; v++) rows.push({ code: `${code}-V${v}`, name: `v${v}`, kind: 'VILLAGE_CLINIC' as never, level: 1, groupCode: code, parentCode: `${code}-T${((v - 1) % townships) + 1}`, invented: true });
+      const rows = [{ code: `${code}-L01`, name: 'lead', kind: 'LEAD_HOSPITAL' as const, level: 3, groupCode: code, parentCode: null as string | null, provenance: 'INVENTED' as const }];
+      for (let i = 1; i <= townships; i++) rows.push({ code: `${code}-T${i}`, name: `t${i}`, kind: 'TOWNSHIP_HEALTH_CENTER' as never, level: 2, groupCode: code, parentCode: `${code}-L01`, provenance: 'INVENTED' as const });
+      for (let v = 1; v <= villages; v++) rows.push({ code: `${code}-V${v}`, name: `v${v}`, kind: 'VILLAGE_CLINIC' as never, level: 1, groupCode: code, parentCode: `${code}-T${((v - 1) % townships) + 1}`, provenance: 'INVENTED' as const });
       await prisma.institution.createMany({ data: rows });
     }
     const groups = await prisma.countyGroup.findMany({ select: { code: true, name: true }, orderBy: { code: 'asc' } });

@@ -69,15 +69,17 @@ export class Access {
     return rowFilter(this.groupCondition());
   }
 
-  /** The institutions the token reads (institution rows): a whole group, or one institution and those directly under it. */
+  /**
+   * The institutions the token reads (institution rows): the members and the external partners of the
+   * groups it reads, or one institution and those directly under it.
+   */
   institutions(): RowFilter<Prisma.InstitutionWhereInput> {
     const { role, scope } = this.principal;
     switch (role) {
       case Role.PROVINCE:
-        return rowFilter(inGroupsWhere(equals('provinceCode', scope)));
       case Role.COUNTY:
       case Role.SOURCE_SYSTEM:
-        return rowFilter(equals('groupCode', scope));
+        return rowFilter(membersOrPartnersWhere(this.groupCondition()));
       case Role.INSTITUTION:
         return rowFilter(anyOf(equals('code', scope), equals('parentCode', scope)));
     }
@@ -86,10 +88,10 @@ export class Access {
   /**
    * Every institution (member or partner) of a group the token reads: the two ends of a record the
    * token may read are visible with it, also when one lies outside its institution scope (a clinic's
-   * referral to the lead hospital).
+   * referral to the lead hospital, the lead's referral to a partner).
    */
   endsOfReadableRecords(): RowFilter<Prisma.InstitutionWhereInput> {
-    return rowFilter(inGroupsWhere(this.groupCondition()));
+    return rowFilter(membersOrPartnersWhere(this.groupCondition()));
   }
 
   /** Codes of the groups the token reads, sorted; one statement, once per request. */
@@ -228,9 +230,26 @@ export class Access {
   }
 }
 
-/** Institutions whose group matches a condition on county groups. */
+/** Rows (institutions, partnerships) whose group_code names a group matching a condition on county groups. */
 function inGroupsWhere(groups: Condition): Condition {
   if (groups.kind === 'equals' && groups.field === 'code') return equals('groupCode', groups.value);
   return { kind: 'related', relation: 'group', many: false, table: 'county_group', local: 'groupCode', remote: 'code', where: groups };
+}
+
+/**
+ * Institutions that are members of a group matching a condition on county groups, or partners of one
+ * (an external partner belongs to no group: its groups are its partnership rows).
+ */
+function membersOrPartnersWhere(groups: Condition): Condition {
+  const partners: Condition = {
+    kind: 'related',
+    relation: 'partnerships',
+    many: true,
+    table: 'partnership',
+    local: 'code',
+    remote: 'institutionCode',
+    where: inGroupsWhere(groups),
+  };
+  return anyOf(inGroupsWhere(groups), partners);
 }
 

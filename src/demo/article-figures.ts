@@ -209,6 +209,33 @@ export const ARTICLE_FIGURE_CASES: readonly ArticleFigureCase[] = [
     holds: sameNames,
     expected: 'includes 槐树分院 (provenance ARTICLE)',
   },
+  {
+    groupCode: 'YGT-420322-YX',
+    figure: 'external partners',
+    quote: '总院先后与市太和医院、人民医院合作开展医疗业务……总院与华中科技大学同济医学院附属协和医院正式签订协议',
+    query: 'partners',
+    read: (d) => ({
+      partners: (d.countyGroup.partners.edges as { node: { name: string; region: { name: string } } }[]).map((e) => `${e.node.name} (${e.node.region.name})`),
+      inMemberCounts: (d.countyGroup.memberCounts as { kind: string }[]).some((c) => c.kind === 'EXTERNAL'),
+      memberOfAGroup: (d.countyGroup.partners.edges as { node: { group: unknown } }[]).some((e) => e.node.group !== null),
+    }),
+    holds: (value, seed) => {
+      const v = value as { partners: string[]; inMemberCounts: boolean; memberOfAGroup: boolean };
+      const names = v.partners.map((p) => p.replace(/ \(.*\)$/, ''));
+      return sameNames(names, seed) && names.length === (seed?.value as string[]).length && !v.inMemberCounts && !v.memberOfAGroup;
+    },
+    expected: 'the 3 partners under `partners`, none a member of a group nor in memberCounts',
+  },
+  {
+    groupCode: 'YGT-420322-YX',
+    figure: '#9.1 partners keep their own region',
+    quote: '2020年10月，总院与华中科技大学同济医学院附属协和医院正式签订协议 (a national hospital in 武汉市, not in 十堰市)',
+    query: 'partners-in-region',
+    variables: { regionCode: '420300' },
+    read: (d) => (d.institutions.edges as { node: { name: string } }[]).map((e) => e.node.name),
+    holds: (value) => Array.isArray(value) && value.includes('十堰市太和医院') && value.includes('十堰市人民医院') && !value.includes('华中科技大学同济医学院附属协和医院'),
+    expected: 'under 420300 十堰市: 太和 and 十堰市人民医院, not 协和',
+  },
   // 004 恒口
   {
     groupCode: 'YGT-610902-HK',

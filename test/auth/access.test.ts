@@ -20,6 +20,10 @@ const principals: Principal[] = [
   { role: 'PROVINCE', scope: '340000', subject: 't', expiresAt: 0 },
   { role: 'PROVINCE', scope: '110000', subject: 't', expiresAt: 0 },
   { role: 'COUNTY', scope: SX, subject: 't', expiresAt: 0 },
+  // 郧西 has external partners: members of no group, read with the groups they partner with.
+  { role: 'PROVINCE', scope: '420000', subject: 't', expiresAt: 0 },
+  { role: 'COUNTY', scope: 'YGT-420322-YX', subject: 't', expiresAt: 0 },
+  { role: 'INSTITUTION', scope: byName('槐树分院').code, subject: 't', expiresAt: 0 },
   { role: 'SOURCE_SYSTEM', scope: 'YGT-610902-HK', subject: 't', expiresAt: 0 },
   { role: 'INSTITUTION', scope: NANPING.code, subject: 't', expiresAt: 0 },
   { role: 'INSTITUTION', scope: DAOKOU.code, subject: 't', expiresAt: 0 },
@@ -65,10 +69,15 @@ describe.each(principals.map((p) => [`${p.role} ${p.scope}`, p] as const))('%s',
           ? [demo.institutions.find((i) => i.code === principal.scope)!.groupCode]
           : [principal.scope],
     );
+    // Members of those groups and their partners; an INSTITUTION token reads itself and those under it.
     const expected = demo.institutions.filter((i) =>
-      which === 'institutions' && principal.role === 'INSTITUTION' ? i.code === principal.scope || i.parentCode === principal.scope : groups.has(i.groupCode),
+      which === 'institutions' && principal.role === 'INSTITUTION'
+        ? i.code === principal.scope || i.parentCode === principal.scope
+        : (i.groupCode !== null && groups.has(i.groupCode)) || i.partnerOf.some((g) => groups.has(g)),
     );
     expect(sorted(viaPrisma)).toEqual(sorted(expected.map((i) => i.code)));
+    const partners = expected.filter((i) => i.kind === 'EXTERNAL');
+    if (groups.has('YGT-420322-YX') && !(which === 'institutions' && principal.role === 'INSTITUTION')) expect(partners.length).toBeGreaterThan(0);
   });
 
   test.each([

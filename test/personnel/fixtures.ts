@@ -20,7 +20,7 @@ export async function createPersonnelFixture(t: TestGateway): Promise<void> {
     });
   }
   const row = (code: string, kind: string, level: number, groupCode: string, parentCode: string | null) => ({
-    code, name: `测试机构 ${code}`, kind: kind as never, level, groupCode, parentCode, invented: true,
+    code, name: `测试机构 ${code}`, kind: kind as never, level, groupCode, parentCode, provenance: 'INVENTED' as const,
   });
   await prisma.institution.createMany({
     data: [

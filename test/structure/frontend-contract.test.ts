@@ -74,19 +74,22 @@ describe('GroupOverview', () => {
     ]);
   });
 
-  test('镇平: 27 members with the lead, two named county hospitals, seven dimensions declared', async () => {
+  test('镇平: 27 members with the lead, 19 township-level and 7 other county-level (two named), seven dimensions declared', async () => {
     const seed = seedGroup('镇平');
     const o = await overview('YGT-411324-ZP');
     const total = o.memberCounts.reduce((sum, c) => sum + c.count, 0);
     expect(total).toBe(figure(seed, 'member institutions including the lead hospital'));
-    const county = await t.execute(
-      FindInstitutionsDocument,
-      { filter: { groupCode: o.code, kind: 'COUNTY_HOSPITAL' } },
-      t.token('COUNTY', o.code),
-    );
+    expect(count(o, 'TOWNSHIP_HEALTH_CENTER')).toBe(figure(seed, 'township-level members'));
+    expect(count(o, 'LEAD_HOSPITAL')).toBe(1);
+    expect(count(o, 'COUNTY_HOSPITAL')).toBe(total - 1 - (figure(seed, 'township-level members') as number));
+    // The names the article gives: the county hospitals of provenance ARTICLE; the others are INVENTED.
+    const named = (provenance: string) =>
+      t.execute(FindInstitutionsDocument, { filter: { groupCode: o.code, kind: 'COUNTY_HOSPITAL', provenance: { in: [provenance as never] } } }, t.token('COUNTY', o.code));
+    const county = await named('ARTICLE');
     expect(county.data!.institutions.edges.map((e) => e.node.name).sort()).toEqual(
       [...(figure(seed, 'other county-level members named') as string[])].sort(),
     );
+    expect((await named('INVENTED')).data!.institutions.totalCount).toBe(count(o, 'COUNTY_HOSPITAL') - county.data!.institutions.totalCount);
     const declared = await t.execute(
       'query($code: String!) { countyGroup(code: $code) { declaredDimensionCount memberCount } }',
       { code: o.code },

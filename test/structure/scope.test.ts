@@ -9,6 +9,8 @@ import { closeCode, connect, runOnce } from '../support/ws';
 
 const demo = buildStructureDemo();
 const byName = (name: string) => demo.institutions.find((i) => i.name === name)!;
+/** A group's members and external partners, from the demo data. */
+const ofGroup = (code: string) => demo.institutions.filter((i) => i.groupCode === code || i.partnerOf.includes(code)).map((i) => i.code);
 const NANPING = byName('南坪分院');
 const DAOKOU = byName('百善镇道口村卫生室');
 
@@ -25,14 +27,15 @@ const cases: Case[] = [
     role: 'PROVINCE',
     scope: '420000',
     groups: ['YGT-420322-YX'],
-    institutions: demo.institutions.filter((i) => i.groupCode === 'YGT-420322-YX').map((i) => i.code),
+    institutions: ofGroup('YGT-420322-YX'),
   },
   { role: 'PROVINCE', scope: '110000', groups: [], institutions: [] },
+  { role: 'COUNTY', scope: 'YGT-420322-YX', groups: ['YGT-420322-YX'], institutions: ofGroup('YGT-420322-YX') },
   {
     role: 'COUNTY',
     scope: 'YGT-340621-SX',
     groups: ['YGT-340621-SX'],
-    institutions: demo.institutions.filter((i) => i.groupCode === 'YGT-340621-SX').map((i) => i.code),
+    institutions: ofGroup('YGT-340621-SX'),
   },
   {
     role: 'INSTITUTION',
@@ -45,7 +48,7 @@ const cases: Case[] = [
     role: 'SOURCE_SYSTEM',
     scope: 'YGT-610902-HK',
     groups: ['YGT-610902-HK'],
-    institutions: demo.institutions.filter((i) => i.groupCode === 'YGT-610902-HK').map((i) => i.code),
+    institutions: ofGroup('YGT-610902-HK'),
   },
 ];
 
@@ -105,7 +108,8 @@ describe.each(cases)('$role $scope', ({ role, scope, groups, institutions }) => 
   (institutions.length ? test : test.skip)('nested paths hold only rows in scope', async () => {
     expect.hasAssertions();
     type Node = { code: string; parent: { code: string } | null; group: { lead: { code: string } | null; memberCount: number; members: { totalCount: number; edges: { node: { code: string; children: { totalCount: number; edges: { node: { code: string } }[] } } }[] }; partners: { edges: { node: { code: string } }[] } } };
-    for (const code of institutions.slice(0, 3)) {
+    const kindOf = (c: string) => demo.institutions.find((x) => x.code === c)!.kind;
+    for (const code of institutions.filter((c) => kindOf(c) !== 'EXTERNAL').slice(0, 3)) {
       const r = await t.execute<{ institution: Node }, unknown>(
         `query($c: String!) { institution(code: $c) { code parent { code }
            group { lead { code } partners { edges { node { code } } } memberCount
@@ -127,6 +131,19 @@ describe.each(cases)('$role $scope', ({ role, scope, groups, institutions }) => 
       expect(node.group.memberCount).toBe(members.length);
       const townships = institutions.filter((c) => demo.institutions.find((x) => x.code === c)!.kind === 'TOWNSHIP_HEALTH_CENTER');
       expect(node.group.members.totalCount).toBe(townships.length);
+    }
+    // A partner belongs to no group; the groups it partners with are those in scope only.
+    for (const code of institutions.filter((c) => kindOf(c) === 'EXTERNAL')) {
+      const r = await t.execute<{ institution: { group: null; partnerOf: { code: string; partners: { edges: { node: { code: string } }[] } }[] } }, unknown>(
+        'query($c: String!) { institution(code: $c) { group { code } partnerOf { code partners { edges { node { code } } } } } }',
+        { c: code },
+        token(),
+      );
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.institution.group).toBeNull();
+      const partnerOf = r.data!.institution.partnerOf;
+      expect(partnerOf.map((g) => g.code).sort()).toEqual(demo.institutions.find((x) => x.code === code)!.partnerOf.filter((g) => groups.includes(g)).sort());
+      for (const g of partnerOf) expect(g.partners.edges.map((e) => e.node.code)).toContain(code);
     }
   });
 

@@ -19,7 +19,7 @@ async function createGroup(code: string, townships: number, villages: number): P
     const township = `${code}-T${String(((v - 1) % townships) + 1).padStart(2, '0')}`;
     rows.push({ code: `${township}-V${String(v).padStart(3, '0')}`, name: `测试村卫生室${v}`, kind: 'VILLAGE_CLINIC' as never, level: 1, groupCode: code, parentCode: township });
   }
-  await prisma.institution.createMany({ data: rows.map((r) => ({ ...r, invented: true })) });
+  await prisma.institution.createMany({ data: rows.map((r) => ({ ...r, provenance: 'INVENTED' as const })) });
 }
 
 beforeAll(async () => {
@@ -65,4 +65,28 @@ test('FindInstitutions and GroupList cost the same for 1 row as for 100', async 
       expect(r.data!.countyGroups.edges).toHaveLength(first);
     });
   expect(await list(3)).toBe(await list(1));
+});
+
+test('members\' and partners\' region, group and partnerOf cost the same statements for 3 members as for 150', async () => {
+  const token = t.token('PROVINCE', '340000');
+  // A partner of both test groups, in 安徽 (its own region: 淮北市).
+  const prisma = t.gateway.db.prisma;
+  await prisma.institution.create({ data: { code: 'TEST-E01', name: '测试上级医院', kind: 'EXTERNAL', level: 4, regionCode: '340600', provenance: 'INVENTED' } });
+  await prisma.partnership.createMany({ data: [{ groupCode: 'TEST-SMALL', institutionCode: 'TEST-E01' }, { groupCode: 'TEST-LARGE', institutionCode: 'TEST-E01' }] });
+  const run = (groupCode: string) =>
+    t.countStatements(async () => {
+      const r = await t.execute<{ countyGroup: { members: { edges: unknown[] }; partners: { edges: { node: { partnerOf: unknown[] } }[] } } }, unknown>(
+        `query($c: String!) { countyGroup(code: $c) {
+           members(first: 100) { edges { node { code region { code } group { code } partnerOf { code } } } }
+           partners { edges { node { code region { code parent { code } } group { code } partnerOf { code region { code } } } } } } }`,
+        { c: groupCode },
+        token,
+      );
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.countyGroup.partners.edges[0].node.partnerOf).toHaveLength(2);
+    });
+  const small = await run('TEST-SMALL');
+  expect(await run('TEST-LARGE')).toBe(small);
+  // Group, members page, partners page, partner groups, groups of members, regions (two levels), region parents.
+  expect(small).toBeLessThanOrEqual(8);
 });

@@ -45,8 +45,13 @@ const OTHER_DOMAIN = new Set([
 ]);
 
 const membersOf = (code: string): DemoInstitution[] => demo.institutions.filter((i) => i.groupCode === code);
+const partnersOf = (code: string): DemoInstitution[] => demo.institutions.filter((i) => i.partnerOf.includes(code));
 const ofKind = (code: string, kind: DemoInstitution['kind']): DemoInstitution[] =>
-  membersOf(code).filter((i) => i.kind === kind);
+  (kind === 'EXTERNAL' ? partnersOf(code) : membersOf(code)).filter((i) => i.kind === kind);
+const invented = (i: DemoInstitution): boolean => i.provenance === 'INVENTED';
+const partner = (name: string): DemoInstitution => demo.institutions.find((i) => i.kind === 'EXTERNAL' && i.name === name)!;
+const seedOf = (code: string) => seed.groups.find((g) => CODE_BY_ARTICLE[g.article] === code)!;
+const seedValue = (code: string, what: string): unknown => seedOf(code).figures.find((f) => f.reproduce && f.what.startsWith(what))!.value;
 const byCode = new Map(demo.institutions.map((i) => [i.code, i]));
 const asList = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : [v as string]);
 const countyName = (raw: string): string => raw.replace(/\s*\(.*$/, '');
@@ -63,7 +68,7 @@ const namedTownships: Check = (code, value) => {
   for (const name of asList(value)) {
     const found = membersOf(code).filter((i) => i.name === name);
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ kind: 'TOWNSHIP_HEALTH_CENTER', level: 2, parentCode: lead.code, invented: false });
+    expect(found[0]).toMatchObject({ kind: 'TOWNSHIP_HEALTH_CENTER', level: 2, parentCode: lead.code, provenance: 'ARTICLE' });
   }
 };
 
@@ -81,7 +86,7 @@ const CHECKS: Record<string, Check> = {
     for (const name of asList(value)) {
       const found = membersOf(code).filter((i) => i.name === name);
       expect(found).toHaveLength(1);
-      expect(found[0]).toMatchObject({ kind: 'VILLAGE_CLINIC', level: 1, invented: false });
+      expect(found[0]).toMatchObject({ kind: 'VILLAGE_CLINIC', level: 1, provenance: 'ARTICLE' });
       const parent = byCode.get(found[0].parentCode!)!;
       expect(parent).toMatchObject({ kind: 'TOWNSHIP_HEALTH_CENTER', groupCode: code });
       // 百善镇道口村卫生室 belongs under 百善分院: the clinic's name starts with its branch's place.
@@ -89,21 +94,43 @@ const CHECKS: Record<string, Check> = {
     }
   },
   'member institutions including the lead hospital': (code, value) => {
-    expect(membersOf(code).filter((i) => i.kind !== 'EXTERNAL')).toHaveLength(value as number);
+    expect(membersOf(code)).toHaveLength(value as number);
+    expect(membersOf(code).every((i) => i.kind !== 'EXTERNAL')).toBe(true);
+  },
+  // 镇平: 19 township-level members; "the other 7 members are county-level" (the lead among the 27).
+  'township-level members (19 township party branches were transferred to the group); the other 7 members are county-level (7 party organisations formerly under the county health commission)': (
+    code,
+    value,
+  ) => {
+    countOf('TOWNSHIP_HEALTH_CENTER')(code, value);
+    const members = seedValue(code, 'member institutions including the lead hospital') as number;
+    // Besides the lead hospital and the township-level members.
+    const otherCountyLevel = members - 1 - (value as number);
+    expect(Number(/the other (\d+) members are county-level/.exec(seedOf(code).figures.find((f) => f.value === value)!.what)![1])).toBe(otherCountyLevel);
+    expect(ofKind(code, 'LEAD_HOSPITAL')).toHaveLength(1);
+    expect(ofKind(code, 'COUNTY_HOSPITAL')).toHaveLength(otherCountyLevel);
   },
   'other county-level members named': (code, value) => {
     const names = asList(value);
-    expect(ofKind(code, 'COUNTY_HOSPITAL').map((i) => i.name).sort()).toEqual([...names].sort());
-    for (const i of ofKind(code, 'COUNTY_HOSPITAL')) {
-      expect(i).toMatchObject({ level: 3, parentCode: null, invented: false });
+    const countyHospitals = ofKind(code, 'COUNTY_HOSPITAL');
+    expect(countyHospitals.filter((i) => !invented(i)).map((i) => i.name).sort()).toEqual([...names].sort());
+    for (const i of countyHospitals) {
+      expect(i).toMatchObject({ level: 3, parentCode: null, provenance: names.includes(i.name) ? 'ARTICLE' : 'INVENTED' });
+    }
+    // The others are invented, and say how many the article counts and names.
+    for (const i of countyHospitals.filter(invented)) {
+      expect(i.provenanceNote).toBe(`Name invented: article ${seedOf(code).article} counts ${countyHospitals.length} county-level members besides the lead hospital and names ${names.length}`);
     }
   },
   'external partners (upper hospitals)': (code, value) => {
     const names = asList(value);
     expect(ofKind(code, 'EXTERNAL').map((i) => i.name).sort()).toEqual([...names].sort());
     for (const i of ofKind(code, 'EXTERNAL')) {
-      expect(i).toMatchObject({ level: 4, parentCode: null, invented: false, groupCode: code });
+      // A partner belongs to no group and lies in a region of its own.
+      expect(i).toMatchObject({ level: 4, parentCode: null, provenance: 'ARTICLE', groupCode: null });
+      expect(demo.regions.find((r) => r.code === i.regionCode)).toBeDefined();
     }
+    expect(membersOf(code).filter((i) => names.includes(i.name))).toEqual([]);
   },
 };
 
@@ -143,7 +170,8 @@ describe('structure demo data', () => {
       // Lead hospital.
       const leads = ofKind(code, 'LEAD_HOSPITAL');
       expect(leads).toHaveLength(1);
-      expect(leads[0]).toMatchObject({ name: sg.lead, code: g.leadCode, level: 3, parentCode: null, invented: false });
+      expect(leads[0]).toMatchObject({ name: sg.lead, code: g.leadCode, level: 3, parentCode: null, provenance: 'ARTICLE', article: sg.article });
+      expect(g).toMatchObject({ provenance: 'ARTICLE', article: sg.article });
 
       // Unified dimensions.
       if (sg.unifiedDimensions) {
@@ -155,7 +183,8 @@ describe('structure demo data', () => {
         expect(g.declaredDimensionCount).toBe(sg.unifiedDimensionsCount);
       }
     }
-    expect(demo.regions).toHaveLength(15);
+    // The five groups' regions, and 武汉市, where a partner lies.
+    expect(demo.regions).toHaveLength(16);
     expect(demo.regions.find((r) => r.code === '610902')?.name).toBe('汉滨区');
     // Articles 003 and 004, which seed-groups.json does not itemise.
     expect(demo.groups.find((g) => g.code === 'YGT-420322-YX')).toMatchObject({ unifiedDimensions: [], declaredDimensionCount: null });
@@ -191,8 +220,15 @@ describe('structure demo data', () => {
     const level = { LEAD_HOSPITAL: 3, COUNTY_HOSPITAL: 3, TOWNSHIP_HEALTH_CENTER: 2, VILLAGE_CLINIC: 1, EXTERNAL: 4 };
     for (const i of demo.institutions) {
       expect(i.code).toMatch(pattern[i.kind]);
-      expect(i.code.startsWith(i.groupCode.replace(/^YGT-/, '') + '-')).toBe(true);
+      // A partner keeps the code the first group that lists it gave it.
+      expect(i.code.startsWith((i.groupCode ?? i.partnerOf[0]).replace(/^YGT-/, '') + '-')).toBe(true);
       expect(i.level).toBe(level[i.kind]);
+      expect(i.groupCode === null).toBe(i.kind === 'EXTERNAL');
+      expect(i.regionCode === null).toBe(i.kind !== 'EXTERNAL');
+      if (i.kind === 'EXTERNAL') {
+        expect(i.partnerOf.length).toBeGreaterThan(0);
+        continue;
+      }
       const group = demo.groups.find((g) => g.code === i.groupCode)!;
       switch (i.kind) {
         case 'TOWNSHIP_HEALTH_CENTER':
@@ -221,28 +257,63 @@ describe('structure demo data', () => {
     }
   });
 
-  it('has names unique within each group, and marks exactly the real names as not invented', () => {
+  it('has names unique within each group, and marks exactly the real names as ARTICLE, the others INVENTED with a note', () => {
     for (const sg of seed.groups) {
       const code = CODE_BY_ARTICLE[sg.article];
-      const names = membersOf(code).map((i) => i.name);
+      const listed = [...membersOf(code), ...partnersOf(code)];
+      const names = listed.map((i) => i.name);
       expect(new Set(names).size).toBe(names.length);
 
       const real = new Set<string>([sg.lead, ...(EXTRA_REAL_NAMES[code] ?? [])]);
       for (const f of sg.figures) {
         if (/^(named |other county-level members named|external partners)/.test(f.what)) asList(f.value).forEach((n) => real.add(n));
       }
-      const notInvented = membersOf(code).filter((i) => !i.invented).map((i) => i.name);
+      const notInvented = listed.filter((i) => !invented(i)).map((i) => i.name);
       expect(new Set(notInvented)).toEqual(real);
-      for (const i of membersOf(code).filter((x) => x.invented)) {
-        expect(i.name).toMatch(/(分院|卫生院|社区卫生服务中心|卫生室|卫生所)$/);
+      for (const i of listed) {
+        expect(i.article).toBe(sg.article);
+        expect(i.provenance).toBe(invented(i) ? 'INVENTED' : 'ARTICLE');
+        if (!invented(i)) expect(i.provenanceNote).toBeNull();
+      }
+      for (const i of listed.filter(invented)) {
+        expect(i.name).toMatch(/(分院|卫生院|社区卫生服务中心|卫生室|卫生所|医院|保健院)$/);
+        expect(i.provenanceNote).toMatch(/^Name invented: article \S+ (counts \d+ .+ and names \d+|names the village .+, not its clinic)$/);
+      }
+      // Generated village clinics say how many the article counts.
+      const villages = seedOf(code).figures.find((f) => f.reproduce && f.what.startsWith('village'));
+      for (const v of ofKind(code, 'VILLAGE_CLINIC').filter((i) => invented(i) && i.provenanceNote!.includes(' counts '))) {
+        expect(v.provenanceNote).toContain(`counts ${villages!.value as number} village clinics`);
       }
     }
+  });
+
+  it('makes one institution per partner, in its own region: 十堰 partners under 420300, 协和 under 武汉市 420100 in 湖北省', () => {
+    const partners = demo.institutions.filter((i) => i.kind === 'EXTERNAL');
+    expect(new Set(partners.map((i) => i.name)).size).toBe(partners.length);
+    const regionOf = (name: string) => demo.regions.find((r) => r.code === partners.find((i) => i.name === name)!.regionCode)!;
+    expect(regionOf('十堰市太和医院')).toMatchObject({ code: '420300', name: '十堰市', level: 'PREFECTURE' });
+    expect(regionOf('十堰市人民医院')).toMatchObject({ code: '420300', name: '十堰市', level: 'PREFECTURE' });
+    expect(regionOf('华中科技大学同济医学院附属协和医院')).toEqual({ code: '420100', name: '武汉市', level: 'PREFECTURE', parentCode: '420000' });
+  });
+
+  it('makes one institution of a partner two groups list, with the code the first gave it', () => {
+    // An edited seed: 恒口 also lists 郧西's first partner.
+    const shared = asList(seedValue('YGT-420322-YX', 'external partners'))[0];
+    const edited = seed.groups.map((g) =>
+      g.article === '004_993314f26d1d3f19.txt' ? { ...g, figures: [...g.figures, { what: 'external partners (upper hospitals)', value: [shared], reproduce: true }] } : g,
+    );
+    const both = buildStructureDemo(edited);
+    const partners = both.institutions.filter((i) => i.name === shared);
+    expect(partners).toHaveLength(1);
+    expect(partners[0]).toMatchObject({ code: partner(shared).code, groupCode: null, partnerOf: ['YGT-420322-YX', 'YGT-610902-HK'] });
+    expect(both.institutions).toHaveLength(demo.institutions.length);
+    expect(summarizeStructureDemo(both)['YGT-610902-HK'].EXTERNAL).toBe(1);
   });
 
   it('summarises counts by kind per group', () => {
     expect(summarizeStructureDemo(demo)).toEqual({
       'YGT-340621-SX': { LEAD_HOSPITAL: 1, COUNTY_HOSPITAL: 0, TOWNSHIP_HEALTH_CENTER: 12, VILLAGE_CLINIC: 164, EXTERNAL: 0 },
-      'YGT-411324-ZP': { LEAD_HOSPITAL: 1, COUNTY_HOSPITAL: 2, TOWNSHIP_HEALTH_CENTER: 24, VILLAGE_CLINIC: 0, EXTERNAL: 0 },
+      'YGT-411324-ZP': { LEAD_HOSPITAL: 1, COUNTY_HOSPITAL: 7, TOWNSHIP_HEALTH_CENTER: 19, VILLAGE_CLINIC: 0, EXTERNAL: 0 },
       'YGT-141102-LS': { LEAD_HOSPITAL: 1, COUNTY_HOSPITAL: 0, TOWNSHIP_HEALTH_CENTER: 11, VILLAGE_CLINIC: 166, EXTERNAL: 0 },
       'YGT-420322-YX': { LEAD_HOSPITAL: 1, COUNTY_HOSPITAL: 0, TOWNSHIP_HEALTH_CENTER: 10, VILLAGE_CLINIC: 163, EXTERNAL: 3 },
       'YGT-610902-HK': { LEAD_HOSPITAL: 1, COUNTY_HOSPITAL: 0, TOWNSHIP_HEALTH_CENTER: 3, VILLAGE_CLINIC: 115, EXTERNAL: 0 },

@@ -4,7 +4,7 @@
 // for every group. Every person is invented: the articles name no staff.
 import type { Prisma } from '../../generated/prisma/client';
 import { type Direction, directionOf } from '../../common/direction';
-import { atLeast, detailOf, exactCount, seedFigure, seedGroupOfArticle } from '../../demo/seed-figures';
+import { detailOf, exactCount, moreThan, seedFigure, seedGroupOfArticle } from '../../demo/seed-figures';
 import { buildStructureDemo } from '../structure';
 import type { PersonnelFlowInput } from './personnel-flow.input';
 import { hashRecord } from './personnel-flow.rules';
@@ -60,12 +60,12 @@ export function buildPersonnelDemo(): DemoFlow[] {
           endDate: yearEnd(expertsFrom),
         }),
       );
-      // 003: branch staff trained at the lead hospital in batches: exactly the article's lower bound
-      // ("10 or more"), split evenly over its batches. The schedule (a batch every two months from
+      // 003: branch staff trained at the lead hospital in batches: more than the article's bound
+      // ("more than 10 (10余)"), one more per batch, split evenly over its batches. The schedule (a batch every two months from
       // the April of the experts' year, 60 days each) is ours.
       const trainees = seedFigure(seed, 'branch staff trained at the lead hospital');
       const batches = Number(detailOf(trainees, /\bin (\d+) batches\b/));
-      const traineeCount = atLeast(trainees.value);
+      const traineeCount = moreThan(trainees.value) + batches;
       const perBatch = traineeCount / batches;
       if (!Number.isInteger(perBatch)) throw new Error(`${trainees.what}: ${traineeCount} trainees do not split into ${batches} equal batches`);
       for (let batch = 0; batch < batches; batch++) {
@@ -167,6 +167,8 @@ export type PersonnelDemoDb = Pick<Prisma.TransactionClient, 'staff' | 'personne
 export async function loadPersonnelDemo(db: PersonnelDemoDb): Promise<void> {
   const flows = buildPersonnelDemo();
   const levels = new Map(buildStructureDemo().institutions.map((i) => [i.code, { level: i.level, groupCode: i.groupCode }]));
+  // A record belongs to its member end's group (an external partner belongs to none).
+  const groupOf = (...codes: string[]): string => codes.map((c) => levels.get(c)!.groupCode).find((g) => g !== null)!;
   const staff = await db.staff.createManyAndReturn({
     data: flows.map((f) => ({
       source: f.source,
@@ -175,7 +177,7 @@ export async function loadPersonnelDemo(db: PersonnelDemoDb): Promise<void> {
       title: f.staff.title ?? StaffTitle.NONE,
       profession: f.staff.profession ?? Profession.OTHER,
       homeCode: f.staff.homeCode,
-      groupCode: levels.get(f.staff.homeCode)!.groupCode,
+      groupCode: groupOf(f.staff.homeCode),
     })),
     select: { id: true, source: true, externalId: true },
   });
@@ -188,7 +190,7 @@ export async function loadPersonnelDemo(db: PersonnelDemoDb): Promise<void> {
         source: f.source,
         externalId: f.externalId,
         staffId: staffIds.get(`${f.source}/${f.staff.externalId}`)!,
-        groupCode: from.groupCode,
+        groupCode: groupOf(f.fromCode, f.toCode),
         fromCode: f.fromCode,
         toCode: f.toCode,
         direction,
@@ -196,7 +198,7 @@ export async function loadPersonnelDemo(db: PersonnelDemoDb): Promise<void> {
         startDate: f.startDate,
         endDate: f.endDate ?? null,
         pairedExternalId: f.pairedExternalId ?? null,
-        contentHash: hashRecord(f, from.groupCode),
+        contentHash: hashRecord(f, groupOf(f.fromCode, f.toCode)),
       };
     }),
   });

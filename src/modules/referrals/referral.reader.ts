@@ -123,7 +123,9 @@ export class ReferralReader {
       institutionCode = own;
     } else if (institutionCode !== undefined) {
       const institution = await this.structure.institution(institutionCode);
-      if (!institution || institution.groupCode !== key.groupCode) throw notFound('Institution', institutionCode, 'institutionCode');
+      // A member of the group, or one of its partners (the group's referrals to and from it).
+      const inGroup = institution && (institution.groupCode === key.groupCode || (await this.structure.partnerOf(institution)).some((g) => g.code === key.groupCode));
+      if (!inGroup) throw notFound('Institution', institutionCode, 'institutionCode');
     }
     return {
       groupCode: key.groupCode,

@@ -50,7 +50,7 @@ export class CountyGroupResolver {
   @SqlStatements(2)
   @FieldResolver(() => InstitutionConnection, {
     complexity: connectionComplexity,
-    description: 'Hospitals outside the group that partner with it (上级医院).',
+    description: 'Hospitals outside the group that partner with it (上级医院): members of no group, never counted as members; one partner of several groups is listed under each.',
   })
   partners(@Root() group: CountyGroup, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext): Promise<Page<Institution>> {
     return ctx.structure.partners(group.code, args);

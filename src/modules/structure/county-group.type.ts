@@ -1,9 +1,10 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { ConnectionType } from '../../common/pagination';
+import { ProvenancedRecord } from '../../common/provenance';
 import { InstitutionKind, UnifiedDimension } from './structure.enums';
 
 @ObjectType({ description: 'A county medical community (医共体 / 总医院 / 医疗集团): a lead hospital and its members.' })
-export class CountyGroup {
+export class CountyGroup extends ProvenancedRecord {
   @Field(() => String)
   code!: string;
 

@@ -18,7 +18,7 @@ declare module '../../module' {
 export const structureModule = defineModule({
   name: 'structure',
   resolvers: [RegionResolver, CountyGroupResolver, InstitutionResolver],
-  tables: ['region', 'county_group', 'institution'],
+  tables: ['region', 'county_group', 'institution', 'partnership'],
   operations: 'schema/operations/frontend.graphql',
   createServices: ({ prisma, access }) => ({ structure: new StructureService(prisma, access) }),
   groupDirectory: (prisma) => async (condition) => {

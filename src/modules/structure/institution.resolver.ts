@@ -2,6 +2,8 @@ import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../module';
 import { connectionComplexity, type Page } from '../../common/pagination';
 import { CountyGroup } from './county-group.type';
+import { Region } from './region.type';
+import { Provenance } from '../../common/provenance';
 import { Institution, InstitutionConnection } from './institution.type';
 import { ChildrenArgs, CodeArgs, InstitutionsArgs } from './structure.args';
 import { SqlStatements } from '../../common/cost';
@@ -21,10 +23,28 @@ export class InstitutionResolver {
 
   @FieldResolver(() => CountyGroup, {
     nullable: true,
-    description: 'The group it belongs to (for an external partner: the group it partners with).',
+    description: 'The group it is a member of; null for an external partner, which belongs to no group (see `partnerOf`).',
   })
-  group(@Root() institution: Institution, @Ctx() ctx: RequestContext): Promise<CountyGroup | null> {
-    return ctx.structure.group(institution.groupCode);
+  group(@Root() institution: Institution, @Ctx() ctx: RequestContext): Promise<CountyGroup | null> | null {
+    return institution.groupCode === null ? null : ctx.structure.group(institution.groupCode);
+  }
+
+  @SqlStatements(1)
+  @FieldResolver(() => [CountyGroup], {
+    description: 'The groups an external partner partners with, among those the caller may see; empty for a member.',
+  })
+  partnerOf(@Root() institution: Institution, @Ctx() ctx: RequestContext): Promise<CountyGroup[]> | CountyGroup[] {
+    return ctx.structure.partnerOf(institution);
+  }
+
+  @FieldResolver(() => Region, { description: "Where it lies: a member, its group's county; an external partner, its own region (any level)." })
+  region(@Root() institution: Institution, @Ctx() ctx: RequestContext): Promise<Region> {
+    return ctx.structure.regionOf(institution);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'True when the name is invented for demo data (provenance INVENTED), not taken from a source.' })
+  invented(@Root() institution: Institution): boolean {
+    return institution.provenance === Provenance.INVENTED;
   }
 
   @FieldResolver(() => Institution, {

@@ -1,9 +1,12 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { ConnectionType } from '../../common/pagination';
+import { ProvenancedRecord } from '../../common/provenance';
 import { InstitutionKind } from './structure.enums';
 
-@ObjectType({ description: 'A hospital, health centre or clinic of a county group, or an external partner.' })
-export class Institution {
+@ObjectType({
+  description: 'A member of a county group (hospital, health centre or clinic), or an external partner hospital (上级医院), which belongs to no group.',
+})
+export class Institution extends ProvenancedRecord {
   @Field(() => String)
   code!: string;
 
@@ -16,10 +19,10 @@ export class Institution {
   @Field(() => Int, { description: '1 village, 2 township, 3 county, 4 external upper hospital.' })
   level!: number;
 
-  @Field(() => Boolean, { description: 'True when the name is invented for demo data, not taken from a source.' })
-  invented!: boolean;
-
-  groupCode!: string;
+  /** The group it is a member of; null for an external partner (see InstitutionResolver.partnerOf). */
+  groupCode!: string | null;
+  /** A partner's own region; null for members, which are in their group's region. */
+  regionCode!: string | null;
   parentCode!: string | null;
   updatedAt!: Date;
 }

@@ -1,5 +1,6 @@
 import { ArgsType, Field } from 'type-graphql';
 import { ConnectionArgs } from '../../common/pagination';
+import { ProvenanceFilter } from '../../common/provenance';
 import { InstitutionFilter } from './institution.input';
 import { InstitutionKind } from './structure.enums';
 
@@ -25,6 +26,9 @@ export class InstitutionsArgs extends ConnectionArgs {
 export class MembersArgs extends ConnectionArgs {
   @Field(() => InstitutionKind, { nullable: true, description: 'Only members of this kind. External partners are not members: see `partners`.' })
   kind?: InstitutionKind;
+
+  @Field(() => ProvenanceFilter, { nullable: true, description: 'Only members of these provenances (e.g. hide INVENTED names).' })
+  provenance?: ProvenanceFilter;
 }
 
 @ArgsType()

@@ -2,11 +2,13 @@
 // the source articles (src/demo/seed-groups.json, ../seeds/) and their member institutions. Every
 // name and figure the seed file holds is read from it; GROUP_SPECS adds only what it does not hold.
 //
-// Real names (lead hospitals, branches, clinics and partners the articles name) carry
-// `invented: false`; every other name is ours and carries `invented: true`. Generated names come
-// from a seeded PRNG, so every run yields the same rows with the same codes.
+// Provenance: every group is ARTICLE (its article's file). Institutions the articles name (lead
+// hospitals, branches, clinics, partners) are ARTICLE; every other name is ours, INVENTED, with a note
+// saying what the article counts. Generated names come from a seeded PRNG, so every run yields the
+// same rows with the same codes. External partners belong to no group: each is one institution with
+// its own region, whatever the number of groups that list it (`partnerOf`).
 import type { Prisma } from '../../generated/prisma/client';
-import { InstitutionKind, RegionLevel, UnifiedDimension } from '../../generated/prisma/enums';
+import { InstitutionKind, Provenance, RegionLevel, UnifiedDimension } from '../../generated/prisma/enums';
 import { mulberry32 } from '../../demo/random';
 import {
   exactCount,
@@ -28,18 +30,40 @@ export type DemoGroup = Prisma.CountyGroupCreateManyInput & {
   since: string;
   sourceArticle: string;
   practisesPairing: boolean;
+  provenance: Provenance;
+  article: string;
+  provenanceNote: string | null;
 };
 export type DemoInstitution = Prisma.InstitutionCreateManyInput & {
   kind: InstitutionKind;
+  /** The group it is a member of; null for an external partner. */
+  groupCode: string | null;
+  /** A partner's own region; null for members (they are in their group's region). */
+  regionCode: string | null;
   parentCode: string | null;
-  invented: boolean;
+  /** The groups an external partner partners with (empty for members): the `partnership` rows. */
+  partnerOf: string[];
+  provenance: Provenance;
+  article: string | null;
+  provenanceNote: string | null;
 };
 
 export interface StructureDemo {
   regions: DemoRegion[];
   groups: DemoGroup[];
+  /** Members and partners, each once. */
   institutions: DemoInstitution[];
 }
+
+/**
+ * Where each external partner the articles name lies (the articles give the hospitals, not their
+ * regions): a partner keeps its own region, so that 协和 is found under 武汉, never under 十堰.
+ */
+const PARTNER_REGIONS: Readonly<Record<string, { prefecture: [string, string]; province: [string, string] }>> = {
+  十堰市太和医院: { prefecture: ['420300', '十堰市'], province: ['420000', '湖北省'] },
+  十堰市人民医院: { prefecture: ['420300', '十堰市'], province: ['420000', '湖北省'] },
+  华中科技大学同济医学院附属协和医院: { prefecture: ['420100', '武汉市'], province: ['420000', '湖北省'] },
+};
 
 /** Levels by kind: 1 village < 2 township < 3 county < 4 external upper hospital. */
 export const INSTITUTION_LEVEL: Readonly<Record<InstitutionKind, number>> = {
@@ -97,6 +121,8 @@ export function mapDimensions(terms: readonly string[]): UnifiedDimension[] {
 interface VillageSpec {
   name: string;
   invented: boolean;
+  /** What is invented, when the generic note ("the article counts N village clinics") does not say it. */
+  note?: string;
 }
 
 /** A township-level member as the builder places it. */
@@ -127,6 +153,11 @@ interface GroupSpec {
   articleDimensionTerms?: string[];
   /** Township-level members in code order; as many as the JSON's count. */
   townships: TownshipSlot[];
+  /**
+   * Invented names of the county-level members the JSON counts but does not name, in code order
+   * after the named ones; as many as the count leaves unnamed.
+   */
+  inventedCountyHospitals?: string[];
   /** Name style of generated village clinics. */
   village: { surnames: string[]; suffixes: string[]; infix: string; clinic: string; communityFirst?: boolean };
 }
@@ -164,11 +195,13 @@ const GROUP_SPECS: readonly GroupSpec[] = [
     village: villageStyle('张王李刘陈杨赵黄周吴徐孙朱胡郭何高马任邵葛魏段丁蒋', '庄楼圩集湖营寨园桥湾', '', '村卫生室'),
   },
   {
-    // 001 镇平: the lead, the two named county-level members and township-level centres (names
-    // ours; the article names none and counts no village clinics among the members).
+    // 001 镇平: 27 members = the lead, 7 other county-level members ("7个党组织", 2 of them named)
+    // and 19 township-level members ("19个党支部"); names ours where the article gives none. It counts
+    // no village clinics among the members.
     code: 'YGT-411324-ZP',
+    inventedCountyHospitals: ['镇平县妇幼保健院', '镇平县第三人民医院', '镇平县精神病医院', '镇平县骨科医院', '镇平县康复医院'],
     townships: [
-      ...['青石', '柳河', '龙潭', '白岗', '黄营', '宋庄', '杏山', '赵湾', '北岗', '沙河', '牛庄', '桃园', '大营', '孔庄', '李楼', '凉水', '胡营', '新集', '兴隆', '姚寨'].map(
+      ...['青石', '柳河', '龙潭', '白岗', '黄营', '宋庄', '杏山', '赵湾', '北岗', '沙河', '牛庄', '桃园', '大营', '孔庄', '李楼'].map(
         (s) => inv(`镇平县${s}镇卫生院`, `${s}镇`),
       ),
       inv('镇平县三里乡卫生院', '三里乡'),
@@ -200,7 +233,11 @@ const GROUP_SPECS: readonly GroupSpec[] = [
       inv('城关分院', '城关镇'),
       {
         ...inv('店子分院', '店子镇'),
-        fixedVillages: ['牌楼', '北山沟', '天宝山', '店子'].map((v) => ({ name: `店子镇${v}村卫生室`, invented: true })),
+        fixedVillages: ['牌楼', '北山沟', '天宝山', '店子'].map((v) => ({
+          name: `店子镇${v}村卫生室`,
+          invented: true,
+          note: `Name invented: article 003 names the village ${v} of 店子镇, not its clinic`,
+        })),
       },
       inv('青岩分院', '青岩镇'),
       inv('金鸡分院', '金鸡镇'),
@@ -244,7 +281,7 @@ interface ResolvedGroup {
   prefecture: { code: string; name: string };
   county: { code: string; name: string };
   lead: string;
-  countyHospitals: string[];
+  countyHospitals: { name: string; invented: boolean }[];
   externals: string[];
   since: string;
   sourceArticle: string;
@@ -254,6 +291,8 @@ interface ResolvedGroup {
   declaredDimensionCount: number | null;
   townships: TownshipSpec[];
   villageClinics: number;
+  /** Notes of invented names, by what they stand for. */
+  notes: { county: string; township: string; village: string };
 }
 
 const namesIn = (group: SeedGroup, what: string): string[] => {
@@ -297,16 +336,30 @@ function placeTownships(group: SeedGroup, spec: GroupSpec, expected: number): To
   return townships;
 }
 
+/**
+ * The county-level members besides the lead: the named ones, then invented names for the rest of a
+ * group that counts its members (镇平: 27 members, 19 township-level, no village clinics, so 7
+ * county-level besides the lead, 2 of them named).
+ */
+function countyHospitalsOf(group: SeedGroup, spec: GroupSpec, townships: number, villages: number): { name: string; invented: boolean }[] {
+  const named = namesIn(group, 'other county-level members named').map((name) => ({ name, invented: false }));
+  const membersFigure = findSeedFigure(group, 'member institutions including the lead hospital');
+  const total = membersFigure ? exactCount(membersFigure.value) - 1 - townships - villages : named.length;
+  const invented = (spec.inventedCountyHospitals ?? []).map((name) => ({ name, invented: true }));
+  if (total !== named.length + invented.length) {
+    throw new Error(`${spec.code}: ${total} county-level members besides the lead, ${named.length} named and ${invented.length} invented`);
+  }
+  return [...named, ...invented];
+}
+
 function readGroup(group: SeedGroup): ResolvedGroup {
   const spec = specOf(group);
-  const countyHospitals = namesIn(group, 'other county-level members named');
-  const townshipFigure = findSeedFigure(group, 'township');
-  // 镇平 gives no township count: it gives its members including the lead hospital (27) and names
-  // the other county-level ones (2), so the rest are township-level (24); it counts no village clinics.
-  const townships = townshipFigure
-    ? exactCount(townshipFigure.value)
-    : exactCount(seedFigure(group, 'member institutions including the lead hospital').value) - 1 - countyHospitals.length;
+  const townships = exactCount(seedFigure(group, 'township').value);
   const villageFigure = findSeedFigure(group, 'village');
+  const villageClinics = villageFigure ? exactCount(villageFigure.value) : 0;
+  const countyHospitals = countyHospitalsOf(group, spec, townships, villageClinics);
+  const placed = placeTownships(group, spec, townships);
+  const article = group.article;
 
   if (group.unifiedDimensions && spec.articleDimensionTerms) throw new Error(`${spec.code}: dimension terms given twice`);
   const terms = group.unifiedDimensions ?? spec.articleDimensionTerms ?? null;
@@ -327,8 +380,13 @@ function readGroup(group: SeedGroup): ResolvedGroup {
     unifiedDimensions: dimensions,
     // Without a declared count, the group declares the dimensions it itemises (null without terms).
     declaredDimensionCount: group.unifiedDimensionsCount ?? (terms ? dimensions.length : null),
-    townships: placeTownships(group, spec, townships),
-    villageClinics: villageFigure ? exactCount(villageFigure.value) : 0,
+    townships: placed,
+    villageClinics,
+    notes: {
+      county: `Name invented: article ${article} counts ${countyHospitals.length} county-level members besides the lead hospital and names ${countyHospitals.filter((c) => !c.invented).length}`,
+      township: `Name invented: article ${article} counts ${townships} township-level members and names ${placed.filter((t) => !t.invented).length}`,
+      village: `Name invented: article ${article} counts ${villageClinics} village clinics and names ${namesIn(group, 'named village clinic').length}`,
+    },
   };
 }
 
@@ -381,11 +439,16 @@ const pad = (n: number, width: number): string => String(n).padStart(width, '0')
 // Builder
 // ---------------------------------------------------------------------------------------------
 
-/** Builds the structure demo data: same rows, same codes, every run. Pure. */
-export function buildStructureDemo(): StructureDemo {
+/**
+ * Builds the structure demo data: same rows, same codes, every run. Pure. `seedGroups` is the seed
+ * file's groups (tests pass an edited copy).
+ */
+export function buildStructureDemo(seedGroups: readonly SeedGroup[] = SEED_GROUPS): StructureDemo {
   const regions = new Map<string, DemoRegion>();
   const groups: DemoGroup[] = [];
   const institutions: DemoInstitution[] = [];
+  /** External partners by name: one institution whatever the number of groups that list it. */
+  const partners = new Map<string, DemoInstitution>();
 
   const addRegion = (code: string, name: string, level: RegionLevel, parentCode: string | null): void => {
     const existing = regions.get(code);
@@ -395,7 +458,7 @@ export function buildStructureDemo(): StructureDemo {
     if (!existing) regions.set(code, { code, name, level, parentCode });
   };
 
-  for (const group of SEED_GROUPS) {
+  for (const group of seedGroups) {
     const g = readGroup(group);
     const spec = g.spec;
     addRegion(g.province.code, g.province.name, RegionLevel.PROVINCE, null);
@@ -417,18 +480,59 @@ export function buildStructureDemo(): StructureDemo {
       since: g.since,
       sourceArticle: g.sourceArticle,
       practisesPairing: g.practisesPairing,
+      provenance: Provenance.ARTICLE,
+      article: g.sourceArticle,
+      provenanceNote: null,
     });
 
-    const add = (code: string, name: string, kind: InstitutionKind, parentCode: string | null, invented: boolean): void => {
-      institutions.push({ code, name, kind, level: INSTITUTION_LEVEL[kind], groupCode: spec.code, parentCode, invented });
+    /** A member; `inventedNote` set when its name is ours. */
+    const add = (code: string, name: string, kind: InstitutionKind, parentCode: string | null, inventedNote: string | null): void => {
+      institutions.push({
+        code,
+        name,
+        kind,
+        level: INSTITUTION_LEVEL[kind],
+        groupCode: spec.code,
+        regionCode: null,
+        parentCode,
+        partnerOf: [],
+        provenance: inventedNote === null ? Provenance.ARTICLE : Provenance.INVENTED,
+        article: g.sourceArticle,
+        provenanceNote: inventedNote,
+      });
     };
 
-    add(leadCode, g.lead, InstitutionKind.LEAD_HOSPITAL, null, false);
-    g.countyHospitals.forEach((name, i) => add(`${prefix}-C${pad(i + 1, 2)}`, name, InstitutionKind.COUNTY_HOSPITAL, null, false));
-    g.externals.forEach((name, i) => add(`${prefix}-E${pad(i + 1, 2)}`, name, InstitutionKind.EXTERNAL, null, false));
+    add(leadCode, g.lead, InstitutionKind.LEAD_HOSPITAL, null, null);
+    g.countyHospitals.forEach((c, i) => add(`${prefix}-C${pad(i + 1, 2)}`, c.name, InstitutionKind.COUNTY_HOSPITAL, null, c.invented ? g.notes.county : null));
+    g.externals.forEach((name, i) => {
+      const known = partners.get(name);
+      if (known) {
+        known.partnerOf.push(spec.code);
+        return;
+      }
+      const where = PARTNER_REGIONS[name];
+      if (!where) throw new Error(`${spec.code}: no region known for the partner ${name}`);
+      addRegion(where.province[0], where.province[1], RegionLevel.PROVINCE, null);
+      addRegion(where.prefecture[0], where.prefecture[1], RegionLevel.PREFECTURE, where.province[0]);
+      const partner: DemoInstitution = {
+        code: `${prefix}-E${pad(i + 1, 2)}`,
+        name,
+        kind: InstitutionKind.EXTERNAL,
+        level: INSTITUTION_LEVEL.EXTERNAL,
+        groupCode: null,
+        regionCode: where.prefecture[0],
+        parentCode: null,
+        partnerOf: [spec.code],
+        provenance: Provenance.ARTICLE,
+        article: g.sourceArticle,
+        provenanceNote: null,
+      };
+      partners.set(name, partner);
+      institutions.push(partner);
+    });
 
     const townshipCodes = g.townships.map((_, i) => `${prefix}-T${pad(i + 1, 2)}`);
-    g.townships.forEach((t, i) => add(townshipCodes[i], t.name, InstitutionKind.TOWNSHIP_HEALTH_CENTER, leadCode, t.invented));
+    g.townships.forEach((t, i) => add(townshipCodes[i], t.name, InstitutionKind.TOWNSHIP_HEALTH_CENTER, leadCode, t.invented ? g.notes.township : null));
 
     if (g.villageClinics === 0) continue;
     const rand = mulberry32(hash32(spec.code));
@@ -463,8 +567,10 @@ export function buildStructureDemo(): StructureDemo {
       const fixed = t.fixedVillages ?? [];
       for (let v = 0; v < counts[ti]; v++) {
         const code = `${townshipCodes[ti]}-V${pad(v + 1, 3)}`;
-        if (v < fixed.length) add(code, fixed[v].name, InstitutionKind.VILLAGE_CLINIC, townshipCodes[ti], fixed[v].invented);
-        else add(code, generatedName(t.place, communityFirst === true && v === fixed.length), InstitutionKind.VILLAGE_CLINIC, townshipCodes[ti], true);
+        if (v < fixed.length) {
+          const note = fixed[v].invented ? (fixed[v].note ?? g.notes.village) : null;
+          add(code, fixed[v].name, InstitutionKind.VILLAGE_CLINIC, townshipCodes[ti], note);
+        } else add(code, generatedName(t.place, communityFirst === true && v === fixed.length), InstitutionKind.VILLAGE_CLINIC, townshipCodes[ti], g.notes.village);
       }
     });
   }
@@ -479,20 +585,22 @@ export function buildStructureDemo(): StructureDemo {
   };
 }
 
-/** Per-group institution counts by kind, for tests and for logging after a seed. */
+/** Per-group institution counts by kind (members, and EXTERNAL: its partners), for tests and for logging after a seed. */
 export type StructureDemoSummary = Record<string, Record<InstitutionKind, number>>;
 
 export function summarizeStructureDemo(demo: Pick<StructureDemo, 'institutions'>): StructureDemoSummary {
   const summary: StructureDemoSummary = {};
   for (const inst of demo.institutions) {
-    const row = (summary[inst.groupCode] ??= {
-      LEAD_HOSPITAL: 0,
-      COUNTY_HOSPITAL: 0,
-      TOWNSHIP_HEALTH_CENTER: 0,
-      VILLAGE_CLINIC: 0,
-      EXTERNAL: 0,
-    });
-    row[inst.kind]++;
+    for (const groupCode of inst.groupCode === null ? inst.partnerOf : [inst.groupCode]) {
+      const row = (summary[groupCode] ??= {
+        LEAD_HOSPITAL: 0,
+        COUNTY_HOSPITAL: 0,
+        TOWNSHIP_HEALTH_CENTER: 0,
+        VILLAGE_CLINIC: 0,
+        EXTERNAL: 0,
+      });
+      row[inst.kind]++;
+    }
   }
   return summary;
 }
@@ -502,7 +610,7 @@ export function summarizeStructureDemo(demo: Pick<StructureDemo, 'institutions'>
 // ---------------------------------------------------------------------------------------------
 
 /** What the loader needs of a Prisma client or interactive-transaction client. */
-export type StructureDemoDb = Pick<Prisma.TransactionClient, 'region' | 'countyGroup' | 'institution'>;
+export type StructureDemoDb = Pick<Prisma.TransactionClient, 'region' | 'countyGroup' | 'institution' | 'partnership'>;
 
 /**
  * Inserts the demo structure. Re-running is harmless (skipDuplicates). Regions go in parents
@@ -527,9 +635,17 @@ export async function loadStructureDemo(db: StructureDemoDb): Promise<void> {
     [InstitutionKind.VILLAGE_CLINIC],
   ];
   for (const kinds of waves) {
-    const data = demo.institutions.filter((i) => kinds.includes(i.kind));
+    const data = demo.institutions.filter((i) => kinds.includes(i.kind)).map(({ partnerOf: _partnerOf, ...row }) => row);
     if (data.length > 0) await db.institution.createMany({ data, skipDuplicates: true });
   }
+  // Each partner's groups; the articles name the partners of their group.
+  const groupArticle = new Map(demo.groups.map((g) => [g.code, g.article]));
+  await db.partnership.createMany({
+    data: demo.institutions.flatMap((i) =>
+      i.partnerOf.map((groupCode) => ({ groupCode, institutionCode: i.code, provenance: Provenance.ARTICLE, article: groupArticle.get(groupCode)!, provenanceNote: null })),
+    ),
+    skipDuplicates: true,
+  });
 
   for (const g of demo.groups) {
     await db.countyGroup.update({ where: { code: g.code }, data: { leadCode: g.leadCode } });

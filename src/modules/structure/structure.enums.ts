@@ -10,7 +10,7 @@ registerEnumType(InstitutionKind, {
     COUNTY_HOSPITAL: { description: '县级成员: another county-level member, e.g. 县中医院 (level 3)' },
     TOWNSHIP_HEALTH_CENTER: { description: '分院 / 乡镇卫生院 / 社区卫生服务中心: a township-level member (level 2)' },
     VILLAGE_CLINIC: { description: '村卫生室 / 村卫生所 / 社区卫生服务站: a village point of care (level 1)' },
-    EXTERNAL: { description: '上级医院: a hospital outside the group that partners with it (level 4)' },
+    EXTERNAL: { description: '上级医院: a partner hospital outside the groups it partners with, a member of none (level 4)' },
   },
 });
 

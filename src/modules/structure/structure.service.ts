@@ -7,6 +7,7 @@ import { byKey } from '../../common/collections';
 import { badUserInput, notFound } from '../../common/errors';
 import { OwnerPages } from '../../common/owner-pages';
 import { Page, pageRequest, type PageRequest } from '../../common/pagination';
+import { provenanceKey, provenancesOf, provenanceSql, type Provenance, type ProvenanceFilter } from '../../common/provenance';
 import type { CountyGroup, MemberCount } from './county-group.type';
 import type { Institution } from './institution.type';
 import type { InstitutionFilter } from './institution.input';
@@ -24,17 +25,27 @@ export const MEMBER_KINDS: InstitutionKind[] = [
 
 export const MAX_NAME_FILTER_LENGTH = 50;
 
-/** Institutions under one parent: a group's members (by group_code) or an institution's children. */
+/**
+ * Institutions under one owner: a group's members (by group_code), a group's partners (through
+ * partnership) or an institution's children (by parent_code).
+ */
 interface InstitutionListShape {
-  partition: 'group_code' | 'parent_code';
+  partition: 'group_code' | 'partnership' | 'parent_code';
   /** Only this kind; undefined = any kind. */
   kind?: InstitutionKind;
-  /** Leave out EXTERNAL partners (members are never external). */
-  membersOnly: boolean;
+  /** Only these provenances; undefined = any. */
+  provenances?: readonly Provenance[];
 }
 
 const INSTITUTION_COLUMNS = Prisma.sql`i.code, i.name, i.kind::text AS kind, i.level, i.group_code AS "groupCode",
-  i.parent_code AS "parentCode", i.invented, i.updated_at AS "updatedAt"`;
+  i.region_code AS "regionCode", i.parent_code AS "parentCode", i.provenance::text AS provenance, i.article,
+  i.provenance_note AS "provenanceNote", i.updated_at AS "updatedAt"`;
+
+// A NULL array column is [] to Prisma (the column allows NULL): the same here.
+const GROUP_COLUMNS = Prisma.sql`g.code, g.name, COALESCE(g.unified_dimensions::text[], '{}') AS "unifiedDimensions",
+  g.declared_dimension_count AS "declaredDimensionCount", g.time_zone AS "timeZone", g.practises_pairing AS "practisesPairing",
+  g.since, g.region_code AS "regionCode", g.prefecture_code AS "prefectureCode", g.province_code AS "provinceCode",
+  g.lead_code AS "leadCode", g.provenance::text AS provenance, g.article, g.provenance_note AS "provenanceNote"`;
 
 /** What a write needs to know of an institution, whoever the caller is. */
 export interface InstitutionRef extends MembershipOf {
@@ -49,6 +60,7 @@ export class StructureService {
   private readonly institutions: DataLoader<string, Institution | null>;
   private readonly ends: DataLoader<string, Institution | null>;
   private readonly memberCountsByGroup: DataLoader<string, MemberCount[]>;
+  private readonly partnerGroups: DataLoader<string, CountyGroup[]>;
   private readonly lists: OwnerPages<InstitutionListShape, Institution>;
 
   constructor(
@@ -84,8 +96,17 @@ export class StructureService {
         })),
       );
     });
+    // The groups each partner partners with, among those the caller reads: one statement.
+    this.partnerGroups = new DataLoader(async (codes) => {
+      const rows = await prisma.$queryRaw<(CountyGroup & { institutionCode: string })[]>`
+        SELECT p.institution_code AS "institutionCode", ${GROUP_COLUMNS}
+        FROM partnership p JOIN county_group g ON g.code = p.group_code
+        WHERE p.institution_code IN (${Prisma.join([...codes])}) AND ${access.groups().sql('g')}
+        ORDER BY g.code`;
+      return codes.map((code) => rows.filter((r) => r.institutionCode === code).map(({ institutionCode: _code, ...group }) => group));
+    });
     this.lists = new OwnerPages({
-      shapeKey: (shape) => JSON.stringify([shape.partition, shape.kind ?? null, shape.membersOnly]),
+      shapeKey: (shape) => JSON.stringify([shape.partition, shape.kind ?? null, provenanceKey(shape.provenances)]),
       loadPages: (shape, page, owners) => this.loadPages(shape, page, owners),
       loadTotals: (shape, owners) => this.loadTotals(shape, owners),
       cursorKey: (institution) => institution.code,
@@ -133,24 +154,21 @@ export class StructureService {
    */
   async lookupForWrite(codes: readonly string[]): Promise<Map<string, InstitutionRef>> {
     if (!codes.length) return new Map();
-    const rows = await this.prisma.institution.findMany({
-      where: { code: { in: [...new Set(codes)] } },
-      select: { code: true, groupCode: true, kind: true, level: true, parentCode: true },
-    });
-    // Until partnerships have their own table, an EXTERNAL row's group_code names the one group it partners.
-    return new Map(
-      rows.map((row) => [
-        row.code,
-        row.kind === InstitutionKind.EXTERNAL ? { ...row, groupCode: null, partnerOf: [row.groupCode] } : { ...row, partnerOf: [] },
-      ]),
-    );
+    // One statement: a partner's groups come along as an array.
+    const rows = await this.prisma.$queryRaw<InstitutionRef[]>`
+      SELECT i.code, i.group_code AS "groupCode", i.kind::text AS kind, i.level, i.parent_code AS "parentCode",
+             ARRAY(SELECT p.group_code FROM partnership p WHERE p.institution_code = i.code ORDER BY p.group_code) AS "partnerOf"
+      FROM institution i
+      WHERE i.code IN (${Prisma.join([...new Set(codes)])})`;
+    return new Map(rows.map((row) => [row.code, row]));
   }
 
   /** Every institution (member or partner) of these groups that the caller reads, by code. */
   async institutionCodesOfGroups(groupCodes: readonly string[]): Promise<string[]> {
     if (!groupCodes.length) return [];
+    const groups = [...groupCodes];
     const rows = await this.prisma.institution.findMany({
-      where: { AND: [{ groupCode: { in: [...groupCodes] } }, this.access.institutions().where] },
+      where: { AND: [{ OR: [{ groupCode: { in: groups } }, { partnerships: { some: { groupCode: { in: groups } } } }] }, this.access.institutions().where] },
       select: { code: true },
       orderBy: { code: 'asc' },
     });
@@ -168,6 +186,22 @@ export class StructureService {
 
   memberCounts(groupCode: string): Promise<MemberCount[]> {
     return this.memberCountsByGroup.load(groupCode);
+  }
+
+  /** The groups the caller reads that an external partner partners with (none for a member). */
+  partnerOf(institution: Pick<Institution, 'code' | 'groupCode'>): Promise<CountyGroup[]> | CountyGroup[] {
+    return institution.groupCode === null ? this.partnerGroups.load(institution.code) : [];
+  }
+
+  /**
+   * Where an institution lies: a partner's own region; a member's group's county. Through the lookups
+   * by code, so it batches with every other group and region of the operation.
+   */
+  async regionOf(institution: Pick<Institution, 'code' | 'groupCode' | 'regionCode'>): Promise<Region> {
+    if (institution.regionCode !== null) return this.requireRegion(institution.regionCode, 'region');
+    const group = institution.groupCode === null ? null : await this.groups.load(institution.groupCode);
+    if (!group) throw notFound('County group', institution.groupCode ?? institution.code, 'region');
+    return this.requireRegion(group.regionCode, 'region');
   }
 
   /** Groups the caller may see, by code. */
@@ -191,14 +225,25 @@ export class StructureService {
       throw badUserInput(`nameContains may hold at most ${MAX_NAME_FILTER_LENGTH} characters`, 'filter.nameContains');
     }
     const conditions: Prisma.InstitutionWhereInput[] = [this.access.institutions().where];
-    if (filter.groupCode) conditions.push({ groupCode: filter.groupCode });
+    if (filter.groupCode) {
+      // A group's members; its partners (members of no group) when EXTERNAL ones are asked for.
+      conditions.push(filter.kind === InstitutionKind.EXTERNAL ? { partnerships: { some: { groupCode: filter.groupCode } } } : { groupCode: filter.groupCode });
+    }
     if (filter.kind) conditions.push({ kind: filter.kind });
     if (filter.parentCode) conditions.push({ parentCode: filter.parentCode });
     if (filter.nameContains) conditions.push({ name: { contains: likeLiteral(filter.nameContains), mode: 'insensitive' } });
     if (filter.regionCode) {
       const code = filter.regionCode;
-      conditions.push({ group: { OR: [{ regionCode: code }, { prefectureCode: code }, { provinceCode: code }] } });
+      // Members lie in their group's region; a partner in its own (any level: a prefecture or a county).
+      conditions.push({
+        OR: [
+          { group: { OR: [{ regionCode: code }, { prefectureCode: code }, { provinceCode: code }] } },
+          { region: { OR: [{ code }, { parentCode: code }, { parent: { parentCode: code } }] } },
+        ],
+      });
     }
+    const provenances = provenancesOf(filter.provenance);
+    if (provenances) conditions.push({ provenance: { in: [...provenances] } });
     const where: Prisma.InstitutionWhereInput = { AND: conditions };
     const rows = await this.prisma.institution.findMany({
       where: { AND: [where, page.afterKey ? { code: { gt: page.afterKey } } : {}] },
@@ -209,40 +254,55 @@ export class StructureService {
   }
 
   /** A group's members (never its external partners), batched across every group in the operation. */
-  members(groupCode: string, kind: InstitutionKind | undefined, args: { first?: number; after?: string }): Promise<Page<Institution>> {
+  members(
+    groupCode: string,
+    kind: InstitutionKind | undefined,
+    args: { first?: number; after?: string; provenance?: ProvenanceFilter | null },
+  ): Promise<Page<Institution>> {
     if (kind === InstitutionKind.EXTERNAL) {
       throw badUserInput('External partners are not members of a group: query `partners` instead', 'kind');
     }
-    return this.partitionedPage({ partition: 'group_code', kind, membersOnly: true }, groupCode, args);
+    // A partner's group_code is NULL: partitioning by group_code never reaches one.
+    return this.partitionedPage({ partition: 'group_code', kind, provenances: provenancesOf(args.provenance) }, groupCode, args);
   }
 
-  /** A group's external partner hospitals. */
+  /** A group's external partner hospitals, through the partnership table. */
   partners(groupCode: string, args: { first?: number; after?: string }): Promise<Page<Institution>> {
-    return this.partitionedPage({ partition: 'group_code', kind: InstitutionKind.EXTERNAL, membersOnly: false }, groupCode, args);
+    return this.partitionedPage({ partition: 'partnership' }, groupCode, args);
   }
 
   /** The institutions directly under one (a township's village clinics; a lead hospital's branches). */
   children(parentCode: string, kind: InstitutionKind | undefined, args: { first?: number; after?: string }): Promise<Page<Institution>> {
-    return this.partitionedPage({ partition: 'parent_code', kind, membersOnly: false }, parentCode, args);
+    return this.partitionedPage({ partition: 'parent_code', kind }, parentCode, args);
   }
 
   private partitionedPage(shape: InstitutionListShape, owner: string, args: { first?: number; after?: string }): Promise<Page<Institution>> {
     return this.lists.page(shape, owner, pageRequest(args));
   }
 
+  /** The rows of a list shape for these owners (FROM and WHERE), with the owner column. */
+  private listSql(shape: InstitutionListShape, owners: string[]): { owner: Prisma.Sql; fromWhere: Prisma.Sql } {
+    const owner = Prisma.raw(shape.partition === 'partnership' ? 'p.group_code' : `i.${shape.partition}`);
+    const from = shape.partition === 'partnership' ? Prisma.sql`institution i JOIN partnership p ON p.institution_code = i.code` : Prisma.sql`institution i`;
+    return {
+      owner,
+      fromWhere: Prisma.sql`FROM ${from}
+        WHERE ${owner} IN (${Prisma.join(owners)})
+          AND ${shape.kind ? Prisma.sql`i.kind::text = ${shape.kind}` : Prisma.sql`TRUE`}
+          AND ${provenanceSql('i.provenance', shape.provenances)}
+          AND ${this.access.institutions().sql('i')}`,
+    };
+  }
+
   /** One SQL statement per list shape and page, whatever the number of owners. */
   private async loadPages(shape: InstitutionListShape, page: PageRequest, owners: string[]): Promise<{ owner: string; row: Institution }[]> {
-    const column = Prisma.raw(`i.${shape.partition}`);
+    const { owner, fromWhere } = this.listSql(shape, owners);
     const rows = await this.prisma.$queryRaw<(Institution & { owner: string; position?: unknown })[]>`
       SELECT * FROM (
-        SELECT ${INSTITUTION_COLUMNS}, ${column} AS owner,
-               row_number() OVER (PARTITION BY ${column} ORDER BY i.code) AS position
-        FROM institution i
-        WHERE ${column} IN (${Prisma.join(owners)})
-          AND ${shape.kind ? Prisma.sql`i.kind::text = ${shape.kind}` : Prisma.sql`TRUE`}
-          AND ${shape.membersOnly ? Prisma.sql`i.kind::text <> 'EXTERNAL'` : Prisma.sql`TRUE`}
+        SELECT ${INSTITUTION_COLUMNS}, ${owner} AS owner,
+               row_number() OVER (PARTITION BY ${owner} ORDER BY i.code) AS position
+        ${fromWhere}
           AND ${page.afterKey ? Prisma.sql`i.code > ${page.afterKey}` : Prisma.sql`TRUE`}
-          AND ${this.access.institutions().sql('i')}
       ) ranked
       WHERE position <= ${page.take + 1}
       ORDER BY owner, code`;
@@ -250,12 +310,9 @@ export class StructureService {
   }
 
   private async loadTotals(shape: InstitutionListShape, owners: string[]): Promise<Map<string, number>> {
-    const field = shape.partition === 'group_code' ? 'groupCode' : 'parentCode';
-    const conditions: Prisma.InstitutionWhereInput[] = [{ [field]: { in: owners } }, this.access.institutions().where];
-    if (shape.kind) conditions.push({ kind: shape.kind });
-    if (shape.membersOnly) conditions.push({ kind: { not: InstitutionKind.EXTERNAL } });
-    const rows = await this.prisma.institution.groupBy({ by: [field], where: { AND: conditions }, _count: { _all: true } });
-    return new Map(rows.map((row) => [String(row[field]), row._count._all]));
+    const { owner, fromWhere } = this.listSql(shape, owners);
+    const rows = await this.prisma.$queryRaw<{ owner: string; count: number }[]>`SELECT ${owner} AS owner, count(*)::int AS count ${fromWhere} GROUP BY 1`;
+    return new Map(rows.map((row) => [row.owner, row.count]));
   }
 }
 
