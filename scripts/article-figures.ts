@@ -12,10 +12,10 @@ async function main(): Promise<void> {
   const config = loadConfig({}, { port: 0, host: '127.0.0.1', jwtSecret: SECRET, seedDemo: 'always', printDemoTokens: false, pgliteDir: 'memory://' });
   const gateway = await startGateway(config, () => undefined);
   try {
-    const results = await runArticleFigures(async ({ query, variables, role, scope }) => {
+    const results = await runArticleFigures(async ({ query, variables, audience, scope }) => {
       const response = await fetch(gateway.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${issueToken(SECRET, { role, scope })}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${issueToken(SECRET, { role: audience === 'province' ? 'PROVINCE' : 'COUNTY', scope })}` },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as { data?: unknown; errors?: { message: string }[] };

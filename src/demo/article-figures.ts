@@ -8,11 +8,17 @@ import path from 'node:path';
 import { findProjectRoot } from '../db/migrate';
 import { SEED_GROUPS, type SeedFigure, type SeedGroup } from './seed-figures';
 
-/** What a case's query is run with: the role and scope of a token, and the variables. */
+/**
+ * Who reads a figure: the group's county dashboard, or the province over it (the caller turns the
+ * audience into a token of that role and scope).
+ */
+export type Audience = 'county' | 'province';
+
+/** What a case's query is run with: the audience and its scope (a group code or a province code), and the variables. */
 export interface ArticleFigureRun {
   query: string;
   variables: Record<string, unknown>;
-  role: 'COUNTY' | 'PROVINCE';
+  audience: Audience;
   scope: string;
 }
 
@@ -31,8 +37,8 @@ export interface ArticleFigureCase {
   /** The query file (without .graphql) and its variables. */
   query: string;
   variables?: Record<string, unknown>;
-  /** A provincial token where the figure is what a province pulls; a county token otherwise. */
-  role?: 'COUNTY' | 'PROVINCE';
+  /** The province where the figure is what a province pulls; the county otherwise. */
+  audience?: Audience;
   /** The figure as the API gives it, shown in the table. */
   read(data: Answer): unknown;
   /** Whether the answer holds the seed figure (given when the case shows one). */
@@ -292,7 +298,7 @@ export async function runArticleFigures(execute: Execute, cases: readonly Articl
   for (const c of cases) {
     const variables = { groupCode: c.groupCode, ...c.variables };
     const base = { groupCode: c.groupCode, article: seedGroupOf(c.groupCode).article, figure: c.figure, quote: c.quote, query: c.query, variables, expected: c.expected };
-    const answer = await execute({ query: queryText(c.query), variables, role: c.role ?? 'COUNTY', scope: c.role === 'PROVINCE' ? provinceOf(c.groupCode) : c.groupCode });
+    const answer = await execute({ query: queryText(c.query), variables, audience: c.audience ?? 'county', scope: c.audience === 'province' ? provinceOf(c.groupCode) : c.groupCode });
     if (answer.errors?.length || !answer.data) {
       results.push({ ...base, value: null, holds: false, error: answer.errors?.map((e) => e.message).join('; ') ?? 'no data' });
       continue;

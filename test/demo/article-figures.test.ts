@@ -9,7 +9,7 @@ let t: TestGateway;
 let results: ArticleFigureResult[];
 beforeAll(async () => {
   t = await startTestGateway();
-  results = await runArticleFigures(({ query, variables, role, scope }) => t.execute(query, variables, t.token(role, scope)));
+  results = await runArticleFigures(({ query, variables, audience, scope }) => t.execute(query, variables, t.token(audience === 'province' ? 'PROVINCE' : 'COUNTY', scope)));
 }, 120_000);
 afterAll(() => t?.stop());
 
