@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { findProjectRoot } from '../db/migrate';
-import { SEED_GROUPS, type SeedFigure, type SeedGroup } from './seed-figures';
+import { atLeast, SEED_GROUPS, underMinutes, type SeedFigure, type SeedGroup } from './seed-figures';
 
 /**
  * Who reads a figure: the group's county dashboard, or the province over it (the caller turns the
@@ -270,6 +270,58 @@ export const ARTICLE_FIGURE_CASES: readonly ArticleFigureCase[] = [
     read: namesOf,
     holds: sameNames,
     expected: 'includes 梅子铺卫生院 (provenance ARTICLE)',
+  },
+  {
+    groupCode: 'YGT-610902-HK',
+    figure: 'upward referrals from township and village',
+    quote: '辖区内各镇卫生院及村卫生室上转患者共计130余人次',
+    query: 'referral-counts-period',
+    // "今年" is the article's year, 2023; "the half year before the article": its first half.
+    variables: { from: '2023-01-01', to: '2023-06-30' },
+    read: (d) => d.referralCounts,
+    holds: (value, seed) => seed !== undefined && (value as { upward: number }).upward >= atLeast(seed.value),
+    expected: 'upward (counted: requested, not rejected or cancelled, in-group) ≥ 130 in 2023-01-01..2023-06-30',
+  },
+  {
+    groupCode: 'YGT-610902-HK',
+    figure: 'green-channel chest-pain referral',
+    quote: '从医共体分院接诊到总院入院治疗用时不到一个小时',
+    query: 'green-channel-referrals',
+    // "今年5月": May of the article's year, in the group's local time.
+    variables: { since: '2023-05-01T00:00:00+08:00', before: '2023-06-01T00:00:00+08:00' },
+    read: (d) =>
+      (d.referrals.edges as { node: { from: { name: string }; firstContactAt: string; admittedAt: string; greenChannelMinutes: number } }[])
+        .filter((e) => e.node.from.name === '梅子铺卫生院')
+        .map((e) => ({ firstContactAt: e.node.firstContactAt, admittedAt: e.node.admittedAt, greenChannelMinutes: e.node.greenChannelMinutes })),
+    holds: (value, seed) =>
+      seed !== undefined &&
+      Array.isArray(value) &&
+      value.length > 0 &&
+      value.every((v: { greenChannelMinutes: number | null; firstContactAt: string }) => v.greenChannelMinutes !== null && v.greenChannelMinutes < underMinutes(seed.value) && v.firstContactAt.endsWith('+08:00')),
+    expected: '梅子铺卫生院 → lead: first contact to admission < 60 minutes, times shown at +08:00',
+  },
+  {
+    groupCode: 'YGT-420322-YX',
+    figure: '#9.1 referrals to the external partners are out-of-county, not upward',
+    quote: '总院先后与市太和医院、人民医院合作开展医疗业务',
+    query: 'referral-counts-window',
+    variables: { window: 'ALL_TIME' },
+    read: (d) => d.referralCounts,
+    holds: (value) => {
+      const v = value as { upward: number; outOfCounty: { sent: number; received: number } };
+      return v.outOfCounty.sent > 0 && v.outOfCounty.received > 0 && v.upward > 0;
+    },
+    expected: 'outOfCounty.sent and .received > 0, counted apart from the in-group upward (synthetic activity)',
+  },
+  {
+    groupCode: 'YGT-411324-ZP',
+    figure: '#9.7 declared lateral referrals between county-level members',
+    quote: '将原来隶属县卫生健康委党组的7个党组织……全部转隶总医院党委管理',
+    query: 'referral-counts-window',
+    variables: { window: 'ALL_TIME' },
+    read: (d) => d.referralCounts,
+    holds: (value) => (value as { lateral: number }).lateral > 0,
+    expected: 'lateral > 0, apart from upward and downward (synthetic activity)',
   },
 ];
 
