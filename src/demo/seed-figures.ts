@@ -57,10 +57,25 @@ export function exactCount(value: unknown): number {
   return value;
 }
 
-/** The lower bound of a figure given as "N or more" (the articles' "N余"). */
+/**
+ * The lower bound of a figure given as "N or more" (the articles' "N余"), or as "N or more, <how it is
+ * counted>" (e.g. "130 or more, counted (requested, not rejected or cancelled), in the half year
+ * before the article"): N, inclusive. The qualifier says what to count; the caller reads it from
+ * the figure, this parser only checks that there is one.
+ */
 export function atLeast(value: unknown): number {
-  const m = typeof value === 'string' ? /^(\d+) or more$/.exec(value) : null;
-  if (!m) throw new Error(`Not an "N or more" figure: ${JSON.stringify(value)}`);
+  const m = typeof value === 'string' ? /^(\d+) or more(?:, (\S.*))?$/.exec(value) : null;
+  if (!m || (m[2] !== undefined && m[2].trim() !== m[2])) throw new Error(`Not an "N or more" figure: ${JSON.stringify(value)}`);
+  return Number(m[1]);
+}
+
+/**
+ * The bound of a figure given as "more than N" with an optional note in parentheses, e.g.
+ * "more than 10 (10余)": N, exclusive (a figure that reproduces it is greater than N).
+ */
+export function moreThan(value: unknown): number {
+  const m = typeof value === 'string' ? /^more than (\d+)(?: \([^()]+\))?$/.exec(value) : null;
+  if (!m) throw new Error(`Not a "more than N" figure: ${JSON.stringify(value)}`);
   return Number(m[1]);
 }
 

@@ -5,14 +5,25 @@ import type { Access } from '../../auth/access';
 import { RecordStatus, RuleViolation, runBatch, SOURCE_MISMATCH, type BatchPayload, type BatchWriter, type Judgement, type Written } from '../../common/batch';
 import { isoDay } from '../../common/clock';
 import { groupBy } from '../../common/collections';
+import { FROM_SOURCE_SYSTEM, Provenance, type ProvenanceColumns } from '../../common/provenance';
 import { recordKey } from '../../common/record-key';
 import type { StructureService } from '../structure';
 import type { PersonnelFlowInput } from './personnel-flow.input';
 import { checkFlow, hashRecord, judgeFlows, maskIdNumber, prepareFlow, stateOfStored, type Candidate, type EndRef, type PreparedFlow } from './personnel-flow.rules';
 import type { PersonnelFlow } from './personnel-flow.type';
 
-type StoredFlowRow = { id: number; contentHash: string; staffId: number };
-type StoredStaffRow = { id: number; name: string; title: string; profession: string; homeCode: string; groupCode: string; phone: string | null; idNumberMasked: string | null };
+type StoredFlowRow = ProvenanceColumns & { id: number; contentHash: string; staffId: number };
+type StoredStaffRow = {
+  id: number;
+  name: string;
+  title: string;
+  profession: string;
+  homeCode: string;
+  groupCode: string;
+  phone: string | null;
+  idNumberMasked: string | null;
+  provenance: Provenance;
+};
 
 /** An accepted record with the stored flow and person it replaces, if any. */
 interface AcceptedFlow extends Candidate {
@@ -115,11 +126,12 @@ export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Pr
       } as const;
       const existing = c.storedStaff;
       if (!existing) {
-        newStaff.push({ source: c.input.source, externalId: s.externalId, ...data });
+        newStaff.push({ source: c.input.source, externalId: s.externalId, ...data, ...FROM_SOURCE_SYSTEM });
         continue;
       }
       staffIds.set(staffKey, existing.id);
-      const changed = (Object.keys(data) as (keyof typeof data)[]).some((k) => existing[k] !== data[k]);
+      // A person the demo loaded whom a source system now sends is the source system's record.
+      const changed = (Object.keys(data) as (keyof typeof data)[]).some((k) => existing[k] !== data[k]) || existing.provenance !== Provenance.SOURCE_SYSTEM;
       if (changed) changedStaff.push({ id: existing.id, source: c.input.source, externalId: s.externalId, ...data });
     }
     if (changedStaff.length) {
@@ -128,7 +140,8 @@ export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Pr
       );
       await tx.$executeRaw`
         UPDATE staff AS s SET name = v.name, title = v.title::"StaffTitle", profession = v.profession::"Profession",
-          home_code = v.home_code, group_code = v.group_code, phone = v.phone, id_number_masked = v.id_number_masked, updated_at = (now() AT TIME ZONE 'UTC')
+          home_code = v.home_code, group_code = v.group_code, phone = v.phone, id_number_masked = v.id_number_masked,
+          provenance = 'SOURCE_SYSTEM', article = NULL, provenance_note = NULL, updated_at = (now() AT TIME ZONE 'UTC')
         FROM (VALUES ${Prisma.join(rows)}) AS v(id, name, title, profession, home_code, group_code, phone, id_number_masked)
         WHERE s.id = v.id`;
     }
@@ -149,6 +162,7 @@ export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Pr
         fromCode: i.fromCode,
         toCode: i.toCode,
         direction: c.direction,
+        outOfCounty: c.outOfCounty,
         kind: i.kind,
         startDate: i.startDate,
         endDate: i.endDate ?? null,
@@ -158,28 +172,30 @@ export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Pr
       const contentHash = hashRecord(i, c.groupCode);
       const existing = c.stored;
       if (existing && existing.contentHash === contentHash) {
-        results.set(c.index, { status: RecordStatus.UNCHANGED, item: { id: String(existing.id), source: i.source, externalId: i.externalId, ...data } });
+        const provenance = { provenance: existing.provenance, article: existing.article, provenanceNote: existing.provenanceNote };
+        results.set(c.index, { status: RecordStatus.UNCHANGED, item: { id: String(existing.id), source: i.source, externalId: i.externalId, ...data, ...provenance } });
       } else if (existing) {
         updates.push({ id: existing.id, source: i.source, externalId: i.externalId, ...data, contentHash });
-        results.set(c.index, { status: RecordStatus.UPDATED, item: { id: String(existing.id), source: i.source, externalId: i.externalId, ...data } });
+        results.set(c.index, { status: RecordStatus.UPDATED, item: { id: String(existing.id), source: i.source, externalId: i.externalId, ...data, ...FROM_SOURCE_SYSTEM } });
       } else {
-        creates.push({ source: i.source, externalId: i.externalId, ...data, contentHash });
+        creates.push({ source: i.source, externalId: i.externalId, ...data, contentHash, ...FROM_SOURCE_SYSTEM });
         createdIndex.set(c.key, c.index);
       }
     }
     // One statement for all updates and one for all creates, whatever the size of the batch.
     if (updates.length) {
       const rows = updates.map(
-        (u) => Prisma.sql`(${u.id}::int, ${u.staffId}::int, ${u.groupCode}, ${u.fromCode}, ${u.toCode}, ${u.direction}, ${u.kind},
+        (u) => Prisma.sql`(${u.id}::int, ${u.staffId}::int, ${u.groupCode}, ${u.fromCode}, ${u.toCode}, ${u.direction}, ${u.outOfCounty ?? false}::boolean, ${u.kind},
           ${isoDay(u.startDate as Date)}::date, ${u.endDate ? isoDay(u.endDate as Date) : null}::date, ${u.cancelled ?? false}::boolean,
           ${u.pairedExternalId ?? null}, ${u.contentHash})`,
       );
       await tx.$executeRaw`
         UPDATE personnel_flow AS f SET staff_id = v.staff_id, group_code = v.group_code, from_code = v.from_code, to_code = v.to_code,
-          direction = v.direction::"Direction", kind = v.kind::"PersonnelFlowKind", start_date = v.start_date, end_date = v.end_date,
-          cancelled = v.cancelled, paired_external_id = v.paired_external_id, content_hash = v.content_hash, updated_at = (now() AT TIME ZONE 'UTC')
+          direction = v.direction::"Direction", out_of_county = v.out_of_county, kind = v.kind::"PersonnelFlowKind", start_date = v.start_date,
+          end_date = v.end_date, cancelled = v.cancelled, paired_external_id = v.paired_external_id, content_hash = v.content_hash,
+          provenance = 'SOURCE_SYSTEM', article = NULL, provenance_note = NULL, updated_at = (now() AT TIME ZONE 'UTC')
         FROM (VALUES ${Prisma.join(rows)})
-          AS v(id, staff_id, group_code, from_code, to_code, direction, kind, start_date, end_date, cancelled, paired_external_id, content_hash)
+          AS v(id, staff_id, group_code, from_code, to_code, direction, out_of_county, kind, start_date, end_date, cancelled, paired_external_id, content_hash)
         WHERE f.id = v.id`;
     }
     if (creates.length) {
