@@ -1,7 +1,7 @@
 // Provenance: every record says where it comes from, so that a statistician can tell a figure quoted
 // from a source article from an invented detail or generated activity, and a demo screen can hide
 // synthetic data. One enum and one abstract GraphQL shape, shared by every domain's record types.
-import { Field, InputType, registerEnumType } from 'type-graphql';
+import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Prisma } from '../generated/prisma/client';
 import { Provenance } from '../generated/prisma/enums';
 
@@ -26,6 +26,9 @@ export interface ProvenanceColumns {
 }
 
 /** The three fields every record type shows; a record type (an @ObjectType) extends this class. */
+// Decorated because type-graphql inherits the fields of a decorated superclass only; no field returns it,
+// so the schema holds no type of its own.
+@ObjectType()
 export abstract class ProvenancedRecord implements ProvenanceColumns {
   @Field(() => Provenance, { description: 'Where the record comes from.' })
   provenance!: Provenance;

@@ -141,7 +141,7 @@ export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Pr
       await tx.$executeRaw`
         UPDATE staff AS s SET name = v.name, title = v.title::"StaffTitle", profession = v.profession::"Profession",
           home_code = v.home_code, group_code = v.group_code, phone = v.phone, id_number_masked = v.id_number_masked,
-          provenance = 'SOURCE_SYSTEM', article = NULL, provenance_note = NULL, updated_at = (now() AT TIME ZONE 'UTC')
+          provenance = ${FROM_SOURCE_SYSTEM.provenance}::"Provenance", article = NULL, provenance_note = NULL, updated_at = (now() AT TIME ZONE 'UTC')
         FROM (VALUES ${Prisma.join(rows)}) AS v(id, name, title, profession, home_code, group_code, phone, id_number_masked)
         WHERE s.id = v.id`;
     }
@@ -193,7 +193,7 @@ export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Pr
         UPDATE personnel_flow AS f SET staff_id = v.staff_id, group_code = v.group_code, from_code = v.from_code, to_code = v.to_code,
           direction = v.direction::"Direction", out_of_county = v.out_of_county, kind = v.kind::"PersonnelFlowKind", start_date = v.start_date,
           end_date = v.end_date, cancelled = v.cancelled, paired_external_id = v.paired_external_id, content_hash = v.content_hash,
-          provenance = 'SOURCE_SYSTEM', article = NULL, provenance_note = NULL, updated_at = (now() AT TIME ZONE 'UTC')
+          provenance = ${FROM_SOURCE_SYSTEM.provenance}::"Provenance", article = NULL, provenance_note = NULL, updated_at = (now() AT TIME ZONE 'UTC')
         FROM (VALUES ${Prisma.join(rows)})
           AS v(id, staff_id, group_code, from_code, to_code, direction, out_of_county, kind, start_date, end_date, cancelled, paired_external_id, content_hash)
         WHERE f.id = v.id`;
