@@ -77,7 +77,7 @@ test('郧西: the 7 experts started in 2021 (and none in 2022, where they are st
 test('濉溪: 12 nurses stationed at the branches for one year each; no stationed posting of another length; no pairing rate', async () => {
   const seed = seedGroup('濉溪');
   const nurses = (await flows('YGT-340621-SX', '2021-01-01', '2021-12-31', 'DOWNWARD', 'NURSE_POSTING')).data!.countyGroup.personnelFlows;
-  const nurseCount = figure(seed, 'trained nurses stationed at the branches');
+  const nurseCount = figure(seed, 'trained nurses stationed at the branches') as number;
   expect(nurses.totalCount).toBe(nurseCount);
   expect(nurses.edges.every((e) => e.node.staff.profession === 'NURSE' && e.node.to.kind === 'TOWNSHIP_HEALTH_CENTER')).toBe(true);
   expect(new Set(nurses.edges.map((e) => e.node.to.name)).size).toBe(nurseCount);
