@@ -189,6 +189,7 @@ test('long-term physicians of many groups cost one statement, not one per group'
 });
 
 test('a group that does not practise pairing has no pairing rate, with the reason; its flows still count', async () => {
+  await t.gateway.db.prisma.countyGroup.update({ where: { code: OTHER_GROUP }, data: { practisesPairing: false } });
   const result = await record(
     t,
     [
