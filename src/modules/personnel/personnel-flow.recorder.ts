@@ -126,7 +126,7 @@ export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Pr
       } as const;
       const existing = c.storedStaff;
       if (!existing) {
-        newStaff.push({ source: c.input.source, externalId: s.externalId, ...data, ...FROM_SOURCE_SYSTEM });
+        newStaff.push({ source: c.input.source, externalId: s.externalId, ...data }); // provenance: the default, SOURCE_SYSTEM
         continue;
       }
       staffIds.set(staffKey, existing.id);
@@ -178,7 +178,9 @@ export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Pr
         updates.push({ id: existing.id, source: i.source, externalId: i.externalId, ...data, contentHash });
         results.set(c.index, { status: RecordStatus.UPDATED, item: { id: String(existing.id), source: i.source, externalId: i.externalId, ...data, ...FROM_SOURCE_SYSTEM } });
       } else {
-        creates.push({ source: i.source, externalId: i.externalId, ...data, contentHash, ...FROM_SOURCE_SYSTEM });
+        // Provenance: the columns' default (SOURCE_SYSTEM). Passing the enum to createMany made
+        // bench:personnel 20 % slower.
+        creates.push({ source: i.source, externalId: i.externalId, ...data, contentHash });
         createdIndex.set(c.key, c.index);
       }
     }

@@ -194,7 +194,7 @@ export class PersonnelService {
 
   /** An institution's figures for the period; `groupCode` is its group (null for an external partner). */
   memberSummary(institution: { code: string; groupCode: string | null }, period: PeriodInput, provenance?: ProvenanceFilter): Promise<MemberPersonnelSummary> {
-    return this.memberSummaries.load({ ...institution, period: checkPeriod(period), provenances: provenancesOf(provenance) });
+    return this.memberSummaries.load({ code: institution.code, groupCode: institution.groupCode, period: checkPeriod(period), provenances: provenancesOf(provenance) });
   }
 
   /** A group's flows, in start-date order; batched across every group of the operation. */
