@@ -25,6 +25,14 @@ type StoredStaffRow = {
   provenance: Provenance;
 };
 
+const STAFF_READ = {
+  id: true, source: true, externalId: true, name: true, title: true, profession: true, homeCode: true, groupCode: true, phone: true, idNumberMasked: true, provenance: true,
+} as const;
+const FLOW_READ = {
+  id: true, source: true, externalId: true, staffId: true, groupCode: true, fromCode: true, toCode: true, direction: true, outOfCounty: true, startDate: true, endDate: true,
+  cancelled: true, pairedExternalId: true, contentHash: true, provenance: true, article: true, provenanceNote: true,
+} as const;
+
 /** An accepted record with the stored flow and person it replaces, if any. */
 interface AcceptedFlow extends Candidate {
   stored?: StoredFlowRow;
@@ -73,8 +81,10 @@ export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Pr
       source: cs[0].input.source,
       cs,
     }));
+    // Only the columns the rules and the writes read: every column read back costs Prisma's query compiler work on each batch.
     const staffRows = await tx.staff.findMany({
       where: { OR: bySource.map(({ groupCode, source, cs }) => ({ groupCode, source, externalId: { in: cs.map((c) => c.input.staff.externalId) } })) },
+      select: STAFF_READ,
     });
     const staffByKey = new Map(staffRows.map((s) => [recordKey(s.source, s.externalId), s]));
     const staffKeyById = new Map(staffRows.map((s) => [s.id, recordKey(s.source, s.externalId)]));
@@ -85,6 +95,7 @@ export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Pr
     ]);
     const related = await tx.personnelFlow.findMany({
       where: { OR: [...flowIds, { staffId: { in: staffRows.map((s) => s.id) }, cancelled: false }] },
+      select: FLOW_READ,
     });
     const storedRows = new Map(related.map((f) => [recordKey(f.source, f.externalId), f]));
     const staffOf = new Map<string, string>();
@@ -153,7 +164,8 @@ export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Pr
 
     const creates: Prisma.PersonnelFlowCreateManyInput[] = [];
     const updates: (Prisma.PersonnelFlowCreateManyInput & { id: number })[] = [];
-    const createdIndex = new Map<string, number>();
+    /** The index and item (all but the id) of each record created, by key. */
+    const created = new Map<string, { index: number; item: Omit<PersonnelFlow, 'id'> }>();
     for (const c of accepted) {
       const i = c.input;
       const data = {
@@ -181,7 +193,7 @@ export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Pr
         // Provenance: the columns' default (SOURCE_SYSTEM). Passing the enum to createMany made
         // bench:personnel 20 % slower.
         creates.push({ source: i.source, externalId: i.externalId, ...data, contentHash });
-        createdIndex.set(c.key, c.index);
+        created.set(c.key, { index: c.index, item: { source: i.source, externalId: i.externalId, ...data, ...FROM_SOURCE_SYSTEM } });
       }
     }
     // One statement for all updates and one for all creates, whatever the size of the batch.
@@ -201,8 +213,11 @@ export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Pr
         WHERE f.id = v.id`;
     }
     if (creates.length) {
-      for (const row of await tx.personnelFlow.createManyAndReturn({ data: creates })) {
-        results.set(createdIndex.get(recordKey(row.source, row.externalId))!, { status: RecordStatus.CREATED, item: { ...row, id: String(row.id) } });
+      // Only the generated ids come back: the rest of each item is what was written (reading every
+      // column back cost a tenth of bench:personnel).
+      for (const row of await tx.personnelFlow.createManyAndReturn({ data: creates, select: { id: true, source: true, externalId: true } })) {
+        const { index, item } = created.get(recordKey(row.source, row.externalId))!;
+        results.set(index, { status: RecordStatus.CREATED, item: { ...item, id: String(row.id) } });
       }
     }
     return results;
