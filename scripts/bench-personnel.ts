@@ -44,7 +44,8 @@ function* flows(worker: number, count: number): Generator<FlowRecord> {
   for (let n = 0; n < count; n++) {
     const person = Math.floor(n / FLOWS_PER_PERSON);
     const slot = n % FLOWS_PER_PERSON;
-    const township = townships[person % townships.length];
+    // A downward person and the upward one after it share a township: a pair stays inside one member.
+    const township = townships[Math.floor(person / 2) % townships.length];
     const down = person % 2 === 0;
     const start = new Date(Date.UTC(2020, 0, 1) + slot * 31 * 86_400_000);
     yield {

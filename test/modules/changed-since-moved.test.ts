@@ -62,3 +62,27 @@ test('personnel: a member a flow no longer goes to is named', async () => {
   expect(after.get(T02)).not.toEqual(before.get(T02)); // T02's March figures changed …
   expect(await figures('personnel').changedSince(since, MARCH)).toContain(T02); // … so T02 must be named
 });
+
+test('personnel: the pull gets the flows started in the period (summable), and changedSince names the ends of a new one', async () => {
+  const T01 = '610902-HK-T01';
+  const flow = (externalId: string, startDate: string, endDate: string) => ({
+    source: 'review-started-hr', externalId, staff: { externalId: `S-${externalId}`, name: '王医生', homeCode: LEAD },
+    fromCode: LEAD, toCode: T01, kind: 'STATIONED', startDate, endDate,
+  });
+  const send = (input: Record<string, unknown>[]) =>
+    t.execute<{ recordPersonnelFlows: { results: { status: string }[] } }, unknown>(
+      `mutation($input: [PersonnelFlowInput!]!) { recordPersonnelFlows(input: $input) { results { status } } }`,
+      { input },
+      t.token('SOURCE_SYSTEM', HK),
+    );
+  const since = new Date();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  // One posting started in February and still running in March, one started in March.
+  const r = await send([flow('ST-FEB', '2019-02-20', '2019-03-10'), flow('ST-MAR', '2019-03-12', '2019-03-20')]);
+  expect(r.data!.recordPersonnelFlows.results.map((x) => x.status)).toEqual(['CREATED', 'CREATED']);
+  const march = (await figures('personnel').forMembers([T01], MARCH)).get(T01) as { receivedDown: number; active: { receivedDown: number } };
+  expect([march.receivedDown, march.active.receivedDown]).toEqual([1, 2]);
+  const february = (await figures('personnel').forMembers([T01], { from: new Date('2019-02-01T00:00:00Z'), to: new Date('2019-02-28T00:00:00Z') })).get(T01) as { receivedDown: number };
+  expect(february.receivedDown).toBe(1); // February + March = the two flows, each once
+  expect(await figures('personnel').changedSince(since, MARCH)).toEqual(expect.arrayContaining([LEAD, T01]));
+});

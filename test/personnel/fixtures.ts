@@ -14,9 +14,11 @@ export const OTHER_T1 = 'PF2-T01';
 
 export async function createPersonnelFixture(t: TestGateway): Promise<void> {
   const prisma = t.gateway.db.prisma;
+  // Both practise pairing (派一送一), so that they have pairing rates; a test that needs a group that
+  // does not turns it off.
   for (const [code, lead] of [[GROUP, LEAD], [OTHER_GROUP, OTHER_LEAD]]) {
     await prisma.countyGroup.create({
-      data: { code, name: `测试 ${code}`, regionCode: '340621', prefectureCode: '340600', provinceCode: '340000', leadCode: lead },
+      data: { code, name: `测试 ${code}`, regionCode: '340621', prefectureCode: '340600', provinceCode: '340000', leadCode: lead, practisesPairing: true },
     });
   }
   const row = (code: string, kind: string, level: number, groupCode: string, parentCode: string | null) => ({

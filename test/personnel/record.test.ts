@@ -40,6 +40,8 @@ test('every bad record is rejected with its own code and field; the good ones ar
     [flow({ externalId: 'B-LATERAL', fromCode: LEAD, toCode: COUNTY }), 'LATERAL_NOT_DECLARED', 'lateral'],
     [flow({ externalId: 'B-NOT-LATERAL', lateral: true }), 'NOT_LATERAL', 'lateral'],
     [flow({ externalId: 'B-END', startDate: '2024-05-10', endDate: '2024-05-01' }), 'END_BEFORE_START', 'endDate'],
+    [flow({ externalId: 'B-KIND', kind: 'TRAINING' }), 'KIND_DOES_NOT_FIT_DIRECTION', 'kind'],
+    [flow({ externalId: 'B-KIND-LATERAL', fromCode: LEAD, toCode: COUNTY, lateral: true, kind: 'DEPUTY_HEAD' }), 'KIND_DOES_NOT_FIT_DIRECTION', 'kind'],
     [flow({ externalId: 'B-OVERLAP', staff: { externalId: 'S-B-BASE', name: '专家', homeCode: LEAD }, toCode: T2, startDate: '2024-03-31', endDate: '2024-04-30' }), 'OVERLAPPING_FLOW', 'startDate'],
     [flow({ externalId: 'B-PAIR-MISSING', pairedExternalId: 'NOT-THERE' }), 'PAIR_NOT_FOUND', 'pairedExternalId'],
     [flow({ externalId: 'B-PAIR-SAME-DIR', pairedExternalId: 'B-BASE' }), 'PAIR_SAME_DIRECTION', 'pairedExternalId'],
@@ -104,7 +106,7 @@ test('pairs: forward references within a batch, either side declaring, one partn
   expect(partners['P-UP']).toBe('P-DOWN');
 
   // A second downward flow may not take the same partner, from either side.
-  const rival = flow({ externalId: 'P-RIVAL', toCode: T2, startDate: '2024-10-01', endDate: '2024-10-31', pairedExternalId: 'P-UP' });
+  const rival = flow({ externalId: 'P-RIVAL', toCode: T1, startDate: '2024-10-01', endDate: '2024-10-31', pairedExternalId: 'P-UP' });
   expect((await record(t, [rival])).results[0].error).toMatchObject({ code: 'PAIR_TAKEN', field: 'pairedExternalId' });
   // An update that would make the pair invalid (the partner turning downward) is rejected.
   const flipped = { ...up, fromCode: LEAD, toCode: T2, staff: { ...up.staff, homeCode: LEAD }, kind: 'STATIONED' };
@@ -114,9 +116,14 @@ test('pairs: forward references within a batch, either side declaring, one partn
   const badUp = flow({ externalId: 'P-BAD-UP', fromCode: T1, toCode: LEAD, kind: 'TRAINING', startDate: '2024-05-10', endDate: '2024-05-01', staff: { externalId: 'S-BU', name: '某', homeCode: T1 } });
   const cascade = await record(t, [orphan, badUp]);
   expect(cascade.results.map((r) => r.error?.code)).toEqual(['PAIR_NOT_FOUND', 'END_BEFORE_START']);
-  // Too far apart in time.
-  const late = flow({ externalId: 'P-LATE', staff: { externalId: 'S-LATE', name: '某', homeCode: T2 }, fromCode: T2, toCode: LEAD, kind: 'TRAINING', startDate: '2026-06-01', endDate: '2026-06-30', pairedExternalId: 'B-GOOD-1' });
-  expect((await record(t, [late])).results[0].error).toMatchObject({ code: 'PAIR_TOO_FAR_APART' });
+  // B-GOOD-1 went down to T2 in 2024: a partner starts in 2024 too, and comes out of T2.
+  const late = flow({ externalId: 'P-LATE', staff: { externalId: 'S-LATE', name: '某', homeCode: T2 }, fromCode: T2, toCode: LEAD, kind: 'TRAINING', startDate: '2025-01-01', endDate: '2025-01-30', pairedExternalId: 'B-GOOD-1' });
+  expect((await record(t, [late])).results[0].error).toMatchObject({ code: 'PAIR_OTHER_YEAR', field: 'pairedExternalId' });
+  const elsewhere = flow({ externalId: 'P-ELSEWHERE', staff: { externalId: 'S-ELSE', name: '某', homeCode: T1 }, fromCode: T1, toCode: LEAD, kind: 'TRAINING', startDate: '2024-12-01', endDate: '2024-12-20', pairedExternalId: 'B-GOOD-1' });
+  expect((await record(t, [elsewhere])).results[0].error).toMatchObject({ code: 'PAIR_OTHER_MEMBER', field: 'pairedExternalId' });
+  // Out of T2 in 2024: the pair stands, whichever months of the year.
+  const same = { ...late, startDate: '2024-12-01', endDate: '2024-12-30' };
+  expect((await record(t, [same])).results[0]).toMatchObject({ status: 'CREATED', error: null });
 });
 
 test('only SOURCE_SYSTEM tokens write, and a batch has a documented maximum', async () => {

@@ -1,8 +1,9 @@
-// Personnel figures on constructed cases with known answers: pairing rates, person-days clipped to
-// the period, long-term stationed physicians; the scope of reads and of staff contact data.
+// Personnel figures on constructed cases with known answers: flows started in a period (events) and
+// active in it (person-days clipped to the period), pairing rates and where they do not apply,
+// long-term stationed physicians; the scope of reads and of staff contact data.
 import { isoDay, todayIn } from '../../src/common/clock';
 import { startTestGateway, type TestGateway } from '../support/gateway';
-import { createPersonnelFixture, flow, GROUP, LEAD, OTHER_GROUP, record, T1, T2, VILLAGE } from './fixtures';
+import { createPersonnelFixture, flow, GROUP, LEAD, OTHER_GROUP, OTHER_LEAD, OTHER_T1, record, T1, T2, VILLAGE } from './fixtures';
 
 let t: TestGateway;
 beforeAll(async () => {
@@ -28,10 +29,13 @@ afterAll(() => t?.stop());
 
 const county = () => t.token('COUNTY', GROUP);
 
+const MEMBER_COUNTS = `receivedDown sentUp sentDown receivedUp sentLateral receivedLateral paired pairingRate { value numerator denominator } outOfCounty { sentOut receivedIn }`;
+
 async function member(code: string, from: string, to: string) {
-  const r = await t.execute<{ institution: { personnelSummary: Record<string, unknown> } }, unknown>(
+  const r = await t.execute<{ institution: { personnelSummary: Record<string, unknown> & { started: Record<string, unknown>; active: Record<string, unknown> } } }, unknown>(
     `query($c: String!, $p: PeriodInput!) { institution(code: $c) { personnelSummary(period: $p) {
-       receivedDown sentUp sentDown receivedUp paired pairingRate { value numerator denominator } personDaysReceived } } }`,
+       receivedDown sentUp sentDown receivedUp paired pairingRate { value numerator denominator } pairingRateNote personDaysReceived
+       started { ${MEMBER_COUNTS} } active { ${MEMBER_COUNTS} personDaysReceived } } } }`,
     { c: code, p: { from, to } },
     county(),
   );
@@ -40,37 +44,52 @@ async function member(code: string, from: string, to: string) {
 }
 
 test("a member's summary: flows counted at each end, pairing rate, person-days clipped", async () => {
-  expect(await member(T1, '2024-01-01', '2024-12-31')).toEqual({
-    receivedDown: 2,
-    sentUp: 1,
-    sentDown: 0,
-    receivedUp: 0,
-    paired: 1,
-    pairingRate: { value: 0.5, numerator: 1, denominator: 2 },
-    personDaysReceived: 182 + 92,
-  });
-  // Clipped to June..December: 30 days of R-DOWN-1 and 92 of R-DOWN-3.
-  expect((await member(T1, '2024-06-01', '2024-12-31')).personDaysReceived).toBe(30 + 92);
+  const t1 = await member(T1, '2024-01-01', '2024-12-31');
+  const counts = { receivedDown: 2, sentUp: 1, sentDown: 0, receivedUp: 0, paired: 1, pairingRate: { value: 0.5, numerator: 1, denominator: 2 } };
+  expect(t1).toMatchObject({ ...counts, pairingRateNote: null, personDaysReceived: 182 + 92 });
+  // Every flow of T1 started in 2024: started and active agree, and the top level is the started block.
+  expect(t1.started).toEqual({ ...counts, sentLateral: 0, receivedLateral: 0, outOfCounty: { sentOut: 0, receivedIn: 0 } });
+  expect(t1.active).toEqual({ ...t1.started, personDaysReceived: 182 + 92 });
+  // Clipped to June..December: 30 days of R-DOWN-1 and 92 of R-DOWN-3; R-DOWN-1 started before June.
+  const fromJune = await member(T1, '2024-06-01', '2024-12-31');
+  expect(fromJune).toMatchObject({ receivedDown: 1, personDaysReceived: 30 + 92, active: { receivedDown: 2 } });
   expect(await member(T2, '2024-01-01', '2024-12-31')).toMatchObject({ receivedDown: 1, personDaysReceived: 184, pairingRate: { value: 0, numerator: 0, denominator: 1 } });
-  expect((await member(T2, '2025-01-01', '2025-12-31')).personDaysReceived).toBe(181);
+  // R-DOWN-2 (2024-07-01..2025-06-30) started in 2024: in 2025 it is active (181 days), not started.
+  expect(await member(T2, '2025-01-01', '2025-12-31')).toMatchObject({
+    receivedDown: 0,
+    personDaysReceived: 181,
+    started: { receivedDown: 0 },
+    active: { receivedDown: 1, personDaysReceived: 181, pairingRate: { value: 0, numerator: 0, denominator: 1 } },
+  });
   expect(await member(LEAD, '2024-01-01', '2024-12-31')).toMatchObject({ sentDown: 4, receivedUp: 1, receivedDown: 0, pairingRate: { value: null, numerator: 0, denominator: 0 } });
   expect(await member(T1, '2023-01-01', '2023-12-31')).toMatchObject({ receivedDown: 0, personDaysReceived: 0 });
+});
+
+test('summed over years, started flows count each flow once; active ones count it in every year it spans', async () => {
+  const years = ['2024', '2025'];
+  const of = await Promise.all(years.map((y) => member(T2, `${y}-01-01`, `${y}-12-31`)));
+  const whole = await member(T2, '2024-01-01', '2025-12-31');
+  const sum = (pick: (s: Awaited<ReturnType<typeof member>>) => number) => of.map(pick).reduce((a, b) => a + b, 0);
+  expect(sum((s) => s.receivedDown as number)).toBe(whole.receivedDown);
+  expect(sum((s) => s.active.receivedDown as number)).toBe((whole.active.receivedDown as number) + 1); // R-DOWN-2, in both years
+  expect(sum((s) => s.personDaysReceived as number)).toBe(whole.personDaysReceived);
 });
 
 test("the group's summary sums the same flows; long-term stationed physicians need 183 days and a title", async () => {
   const r = await t.execute<{ countyGroup: { personnelSummary: unknown; y2024: number; y2025: number } }, unknown>(
     `query($g: String!) { countyGroup(code: $g) {
-       personnelSummary(period: { from: "2024-01-01", to: "2024-12-31" }) { downward upward paired pairingRate { value numerator denominator } personDaysDown }
+       personnelSummary(period: { from: "2024-01-01", to: "2024-12-31" }) { downward upward lateral paired pairingRate { value numerator denominator } pairingRateNote personDaysDown
+         started { downward upward lateral paired pairingRate { value numerator denominator } outOfCounty { sentOut receivedIn } } }
        y2024: longTermStationedPhysicians(year: 2024) y2025: longTermStationedPhysicians(year: 2025) } }`,
     { g: GROUP },
     county(),
   );
+  const counts = { downward: 4, upward: 1, lateral: 0, paired: 1, pairingRate: { value: 0.25, numerator: 1, denominator: 4 } };
   expect(r.data!.countyGroup.personnelSummary).toEqual({
-    downward: 4,
-    upward: 1,
-    paired: 1,
-    pairingRate: { value: 0.25, numerator: 1, denominator: 4 },
+    ...counts,
+    pairingRateNote: null,
     personDaysDown: 182 + 184 + 92 + 200,
+    started: { ...counts, outOfCounty: { sentOut: 0, receivedIn: 0 } },
   });
   // 2024: R-DOWN-2 (intermediate, 184 days) only; R-DOWN-1 has 182, R-DOWN-3 is junior, R-DOWN-4 a nurse.
   expect(r.data!.countyGroup.y2024).toBe(1);
@@ -167,4 +186,76 @@ test('long-term physicians of many groups cost one statement, not one per group'
     expect(r.data!.countyGroups.edges).toHaveLength(3);
   });
   expect(three).toBe(one);
+});
+
+test('a group that does not practise pairing has no pairing rate, with the reason; its flows still count', async () => {
+  await t.gateway.db.prisma.countyGroup.update({ where: { code: OTHER_GROUP }, data: { practisesPairing: false } });
+  const result = await record(
+    t,
+    [
+      flow({ externalId: 'NP-DOWN', staff: { externalId: 'NP-D', name: '癸', homeCode: OTHER_LEAD }, fromCode: OTHER_LEAD, toCode: OTHER_T1, startDate: '2024-04-01', endDate: '2024-04-30', pairedExternalId: 'NP-UP' }),
+      flow({ externalId: 'NP-UP', staff: { externalId: 'NP-U', name: '子', homeCode: OTHER_T1 }, fromCode: OTHER_T1, toCode: OTHER_LEAD, kind: 'TRAINING', startDate: '2024-05-01', endDate: '2024-05-31' }),
+    ],
+    OTHER_GROUP,
+  );
+  expect(result.rejected).toBe(0);
+  const r = await t.execute<{ countyGroup: { practisesPairing: boolean; personnelSummary: Record<string, unknown> }; institution: { personnelSummary: Record<string, unknown> } }, unknown>(
+    `query($g: String!, $c: String!) { countyGroup(code: $g) { practisesPairing personnelSummary(period: { from: "2024-01-01", to: "2024-12-31" }) {
+       downward paired pairingRate { value } pairingRateNote started { pairingRate { value } } active { pairingRate { value } } } }
+     institution(code: $c) { personnelSummary(period: { from: "2024-01-01", to: "2024-12-31" }) { receivedDown paired pairingRate { value } pairingRateNote } } }`,
+    { g: OTHER_GROUP, c: OTHER_T1 },
+    t.token('COUNTY', OTHER_GROUP),
+  );
+  expect(r.errors).toBeUndefined();
+  expect(r.data!.countyGroup.practisesPairing).toBe(false);
+  expect(r.data!.countyGroup.personnelSummary).toMatchObject({ downward: 1, paired: 1, pairingRate: null, started: { pairingRate: null }, active: { pairingRate: null } });
+  expect(r.data!.countyGroup.personnelSummary.pairingRateNote).toMatch(/does not practise pairing \(派一送一\)/);
+  expect(r.data!.institution.personnelSummary).toMatchObject({ receivedDown: 1, paired: 1, pairingRate: null });
+  expect(r.data!.institution.personnelSummary.pairingRateNote).toMatch(/does not practise pairing/);
+});
+
+test('provenance: API writes are SOURCE_SYSTEM; lists and summaries filter by provenance', async () => {
+  const prisma = t.gateway.db.prisma;
+  const row = await prisma.personnelFlow.findFirstOrThrow({ where: { groupCode: GROUP, externalId: 'R-DOWN-3' }, include: { staff: true } });
+  expect([row.provenance, row.article, row.provenanceNote, row.staff.provenance]).toEqual(['SOURCE_SYSTEM', null, null, 'SOURCE_SYSTEM']);
+  // Mark one flow synthetic, as the demo loader would.
+  await prisma.personnelFlow.update({ where: { id: row.id }, data: { provenance: 'SYNTHETIC', provenanceNote: 'test' } });
+  try {
+    type Result = { countyGroup: { all: { downward: number }; real: { downward: number }; flows: { totalCount: number; edges: { node: { externalId: string; provenance: string; staff: { provenance: string } } }[] } } };
+    const r = await t.execute<Result, unknown>(
+      `query($g: String!) { countyGroup(code: $g) {
+         all: personnelSummary(period: { from: "2024-01-01", to: "2024-12-31" }) { downward }
+         real: personnelSummary(period: { from: "2024-01-01", to: "2024-12-31" }, provenance: { in: [ARTICLE, INVENTED, SOURCE_SYSTEM] }) { downward }
+         flows: personnelFlows(first: 50, provenance: { in: [SYNTHETIC] }) { totalCount edges { node { externalId provenance staff { provenance } } } } } }`,
+      { g: GROUP },
+      county(),
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.countyGroup.real.downward).toBe(r.data!.countyGroup.all.downward - 1);
+    expect(r.data!.countyGroup.flows.edges.map((e) => e.node)).toEqual([{ externalId: 'R-DOWN-3', provenance: 'SYNTHETIC', staff: { provenance: 'SOURCE_SYSTEM' } }]);
+    // A source system sending the record again makes it its own.
+    const flows = await record(t, [flow({ externalId: 'R-DOWN-3', staff: { externalId: 'D3', name: '丁', homeCode: LEAD, title: 'JUNIOR', profession: 'PHYSICIAN' }, startDate: '2024-10-01', endDate: '2024-12-31' })]);
+    expect(flows.results[0].status).toBe('UPDATED');
+    expect((await prisma.personnelFlow.findUniqueOrThrow({ where: { id: row.id } })).provenance).toBe('SOURCE_SYSTEM');
+  } finally {
+    await prisma.personnelFlow.update({ where: { id: row.id }, data: { provenance: 'SOURCE_SYSTEM', provenanceNote: null, endDate: null } });
+  }
+});
+
+test('startedIn lists the flows a summary counts at its top level; period those it counts as active', async () => {
+  type Page = { countyGroup: { started: { edges: { node: { externalId: string } }[] }; active: { edges: { node: { externalId: string } }[] }; summary: { receivedDown: number } } };
+  const r = await t.execute<Page, unknown>(
+    `query($g: String!) { countyGroup(code: $g) {
+       started: personnelFlows(startedIn: { from: "2025-01-01", to: "2025-12-31" }, direction: DOWNWARD, first: 50) { edges { node { externalId } } }
+       active: personnelFlows(period: { from: "2025-01-01", to: "2025-12-31" }, direction: DOWNWARD, first: 50) { edges { node { externalId } } }
+       summary: personnelSummary(period: { from: "2025-01-01", to: "2025-12-31" }) { receivedDown: downward } } }`,
+    { g: GROUP },
+    county(),
+  );
+  expect(r.errors).toBeUndefined();
+  const ids = (list: { edges: { node: { externalId: string } }[] }) => list.edges.map((e) => e.node.externalId);
+  expect(ids(r.data!.countyGroup.active)).toEqual(expect.arrayContaining(['R-DOWN-2', 'R-DOWN-3']));
+  expect(ids(r.data!.countyGroup.started)).not.toContain('R-DOWN-2');
+  const bad = await t.execute(`{ countyGroup(code: "${GROUP}") { personnelFlows(startedIn: { from: "2025-02-01", to: "2025-01-01" }) { totalCount } } }`, undefined, county());
+  expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'startedIn.to' });
 });

@@ -1,9 +1,11 @@
-// The personnel flow rules on their own (no database, no HTTP): checks of a record, overlaps of one
-// person's flows, "派一送一" pairing, the cascade when a pair partner is rejected, and the stored hash.
+// The personnel flow rules on their own (no database, no HTTP): checks of a record, kinds and
+// directions, overlaps of one person's flows, "派一送一" pairing (one member, one calendar year, never
+// out-of-county), the cascade when a pair partner is rejected, and the stored hash.
 import 'reflect-metadata';
 import { RuleViolation } from '../../src/common/batch';
 import { recordKey } from '../../src/common/record-key';
 import type { PersonnelFlowInput } from '../../src/modules/personnel/personnel-flow.input';
+import { KIND_DIRECTIONS, kindFitsDirection } from '../../src/modules/personnel/flow-kind.rules';
 import { checkFlow, hashRecord, judgeFlows, maskIdNumber, prepareFlow, stateOfStored, type Candidate, type EndRef, type StoredFlows } from '../../src/modules/personnel/personnel-flow.rules';
 
 const G = 'YGT-1';
@@ -13,6 +15,8 @@ const refs = new Map<string, EndRef>([
   ['T01', { code: 'T01', groupCode: G, level: 2, partnerOf: [] }],
   ['T02', { code: 'T02', groupCode: G, level: 2, partnerOf: [] }],
   ['X01', { code: 'X01', groupCode: 'YGT-2', level: 2, partnerOf: [] }],
+  // An external partner of the group: a member of none.
+  ['E01', { code: 'E01', groupCode: null, level: 4, partnerOf: [G] }],
 ]);
 const writesFor = (groupCode: string) => groupCode === G;
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
@@ -55,6 +59,14 @@ describe('checkFlow: a record alone', () => {
     const c: Candidate = check(flow('F-1'));
     expect(c).toMatchObject({ direction: 'DOWNWARD', groupCode: G, key: recordKey('his', 'F-1'), staffKey: recordKey('his', 'S-1'), cancelled: false });
     expect(check(up('F-2')).direction).toBe('UPWARD');
+    expect(check(flow('F-3')).outOfCounty).toBe(false);
+  });
+
+  test('a flow with an external partner at one end belongs to the member end\'s group and is out-of-county', () => {
+    // A lead-hospital doctor training at the partner, and the partner's expert (employed there) at the lead.
+    expect(check(flow('F-OUT', { toCode: 'E01', kind: 'TRAINING' }))).toMatchObject({ groupCode: G, direction: 'UPWARD', outOfCounty: true });
+    const expert = flow('F-IN', { fromCode: 'E01', toCode: 'L01', kind: 'CLINIC_SESSION', staff: { externalId: 'S-E', name: '协和专家', homeCode: 'E01' } } as never);
+    expect(check(expert)).toMatchObject({ groupCode: G, direction: 'DOWNWARD', outOfCounty: true });
   });
 
   test.each([
@@ -69,12 +81,17 @@ describe('checkFlow: a record alone', () => {
     ['lateral declared on a downward move', flow('F', { lateral: true }), 'NOT_LATERAL', 'lateral'],
     ['an end before the start', flow('F', { endDate: day('2025-02-01') }), 'END_BEFORE_START', 'endDate'],
     ['a pair with itself', flow('F', { pairedExternalId: 'F' }), 'PAIR_SELF', 'pairedExternalId'],
+    ['training sent down', flow('F', { kind: 'TRAINING' }), 'KIND_DOES_NOT_FIT_DIRECTION', 'kind'],
+    ['a posting as deputy head sent up', up('F', { kind: 'DEPUTY_HEAD' }), 'KIND_DOES_NOT_FIT_DIRECTION', 'kind'],
+    ['nurses posted laterally', flow('F', { toCode: 'C01', lateral: true, kind: 'NURSE_POSTING' }), 'KIND_DOES_NOT_FIT_DIRECTION', 'kind'],
+    ['a stationed posting at an upper hospital', flow('F', { toCode: 'E01', kind: 'STATIONED' }), 'KIND_DOES_NOT_FIT_DIRECTION', 'kind'],
   ])('rejects %s', (_what, input, code, field) => {
     expect(violation(() => check(input))).toEqual({ code, field });
   });
 
-  test('accepts a declared lateral move', () => {
-    expect(check(flow('F', { toCode: 'C01', lateral: true })).direction).toBe('LATERAL');
+  test('accepts a declared lateral move of a kind that may be lateral', () => {
+    expect(check(flow('F', { toCode: 'C01', lateral: true, kind: 'TRAINING' })).direction).toBe('LATERAL');
+    expect(check(flow('F', { toCode: 'C01', lateral: true, kind: 'CLINIC_SESSION' })).direction).toBe('LATERAL');
   });
 
   test('an idNumber of 330,000 × U+FDFA is refused by its length before it is normalised (NFKC made 6 M characters of it: 277 ms)', () => {
@@ -83,6 +100,21 @@ describe('checkFlow: a record alone', () => {
     const started = performance.now();
     expect(() => prepareFlow(long, 0)).toThrow(expect.objectContaining({ code: 'INVALID_ID_NUMBER', field: 'staff.idNumber' }));
     expect(performance.now() - started).toBeLessThan(100);
+  });
+});
+
+describe('kinds fit directions', () => {
+  test('the table: TRAINING and SECONDMENT go up, the support kinds down; exchanges between peers may be lateral', () => {
+    const fits = (direction: 'UPWARD' | 'DOWNWARD' | 'LATERAL') => Object.keys(KIND_DIRECTIONS).filter((k) => kindFitsDirection(k as never, direction)).sort();
+    expect(fits('UPWARD')).toEqual(['SECONDMENT', 'TRAINING']);
+    expect(fits('DOWNWARD')).toEqual(['AD_HOC', 'CLINIC_SESSION', 'DEPUTY_HEAD', 'NURSE_POSTING', 'PERIODIC', 'STATIONED']);
+    expect(fits('LATERAL')).toEqual(['AD_HOC', 'CLINIC_SESSION', 'SECONDMENT', 'TRAINING']);
+  });
+
+  test('every kind has at least one direction, and no kind goes both up and down', () => {
+    for (const [kind, directions] of Object.entries(KIND_DIRECTIONS)) {
+      expect([kind, directions.length > 0, directions.includes('UPWARD') && directions.includes('DOWNWARD')]).toEqual([kind, true, false]);
+    }
   });
 });
 
@@ -95,7 +127,7 @@ describe('judgeFlows: overlaps of one person', () => {
 
   test('a stored flow of the person counts; replaying the stored flow itself does not conflict with it', () => {
     const stored: StoredFlows = {
-      flows: new Map([[recordKey('his', 'F-1'), stateOfStored({ source: 'his', externalId: 'F-1', direction: 'DOWNWARD', groupCode: G, startDate: day('2025-03-01'), endDate: day('2025-05-31'), cancelled: false, pairedExternalId: null })]]),
+      flows: new Map([[recordKey('his', 'F-1'), stateOfStored({ source: 'his', externalId: 'F-1', direction: 'DOWNWARD', groupCode: G, fromCode: 'L01', toCode: 'T01', outOfCounty: false, startDate: day('2025-03-01'), endDate: day('2025-05-31'), cancelled: false, pairedExternalId: null })]]),
       staffOf: new Map([[recordKey('his', 'F-1'), recordKey('his', 'S-1')]]),
       staffGroups: new Map([[recordKey('his', 'S-1'), G]]),
     };
@@ -105,7 +137,7 @@ describe('judgeFlows: overlaps of one person', () => {
 
   test('a stored flow or person of another group is OUT_OF_SCOPE', () => {
     const other: StoredFlows = {
-      flows: new Map([[recordKey('his', 'F-1'), stateOfStored({ source: 'his', externalId: 'F-1', direction: 'DOWNWARD', groupCode: 'YGT-2', startDate: day('2024-01-01'), endDate: null, cancelled: false, pairedExternalId: null })]]),
+      flows: new Map([[recordKey('his', 'F-1'), stateOfStored({ source: 'his', externalId: 'F-1', direction: 'DOWNWARD', groupCode: 'YGT-2', fromCode: 'L01', toCode: 'T01', outOfCounty: false, startDate: day('2024-01-01'), endDate: null, cancelled: false, pairedExternalId: null })]]),
       staffOf: new Map(),
       staffGroups: new Map([[recordKey('his', 'S-7'), 'YGT-2']]),
     };
@@ -120,10 +152,34 @@ describe('judgeFlows: "派一送一" pairs', () => {
     expect(judge([flow('D-1'), up('U-1', { pairedExternalId: 'D-1' })]).accepted).toEqual([0, 1]);
   });
 
+  test('the same calendar year, however far apart inside it; the same member', () => {
+    const pair = judge([flow('D-1', { startDate: day('2025-01-01'), endDate: day('2025-01-31'), pairedExternalId: 'U-1' }), up('U-1', { startDate: day('2025-12-31'), endDate: null as never })]);
+    expect(pair.accepted).toEqual([0, 1]);
+  });
+
+  test('a stored pair the change would move to another member or year is a PAIR_CONFLICT on the changed flow', () => {
+    const stored: StoredFlows = {
+      flows: new Map([
+        [recordKey('his', 'D-1'), stateOfStored({ source: 'his', externalId: 'D-1', direction: 'DOWNWARD', groupCode: G, fromCode: 'L01', toCode: 'T01', outOfCounty: false, startDate: day('2025-03-01'), endDate: day('2025-05-31'), cancelled: false, pairedExternalId: 'U-1' })],
+        [recordKey('his', 'U-1'), stateOfStored({ source: 'his', externalId: 'U-1', direction: 'UPWARD', groupCode: G, fromCode: 'T01', toCode: 'L01', outOfCounty: false, startDate: day('2025-03-01'), endDate: day('2025-05-31'), cancelled: false, pairedExternalId: null })],
+      ]),
+      staffOf: new Map([[recordKey('his', 'U-1'), recordKey('his', 'S-2')]]),
+      staffGroups: new Map(),
+    };
+    expect(judge([up('U-1', { fromCode: 'T02' })], stored).rejected).toEqual({ 0: ['PAIR_CONFLICT', 'externalId'] });
+    expect(judge([up('U-1', { startDate: day('2026-01-05'), endDate: day('2026-02-05') })], stored).rejected).toEqual({ 0: ['PAIR_CONFLICT', 'externalId'] });
+    expect(judge([up('U-1', { endDate: day('2025-06-30') })], stored).accepted).toEqual([0]);
+  });
+
   test.each([
     ['two downward flows', [flow('D-1', { pairedExternalId: 'D-2' }), flow('D-2', {}, 'S-3')], { 0: ['PAIR_SAME_DIRECTION', 'pairedExternalId'] }],
     ['a partner that does not exist', [flow('D-1', { pairedExternalId: 'U-9' })], { 0: ['PAIR_NOT_FOUND', 'pairedExternalId'] }],
-    ['a partner more than a year away', [flow('D-1', { pairedExternalId: 'U-1' }), up('U-1', { startDate: day('2026-06-02'), endDate: day('2026-07-01') })], { 0: ['PAIR_TOO_FAR_APART', 'pairedExternalId'] }],
+    // 天津分院's trainee does not pair with an expert sent to 槐树分院.
+    ['a partner out of another member', [flow('D-1', { pairedExternalId: 'U-1' }), up('U-1', { fromCode: 'T02' })], { 0: ['PAIR_OTHER_MEMBER', 'pairedExternalId'] }],
+    ['a partner out of another member, declared by the upward side', [flow('D-1', { toCode: 'T02' }), up('U-1', { pairedExternalId: 'D-1' })], { 1: ['PAIR_OTHER_MEMBER', 'pairedExternalId'] }],
+    // Calendar years, not a distance: 2025-12-31 and 2026-01-01 are a day apart and two years.
+    ['a partner starting in another calendar year', [flow('D-1', { startDate: day('2025-12-01'), endDate: day('2025-12-31'), pairedExternalId: 'U-1' }), up('U-1', { startDate: day('2026-01-01'), endDate: day('2026-01-31') })], { 0: ['PAIR_OTHER_YEAR', 'pairedExternalId'] }],
+    ['an out-of-county partner', [up('U-1', { fromCode: 'L01', toCode: 'E01', pairedExternalId: 'D-1', staff: { externalId: 'S-2', name: '李医生', homeCode: 'L01' } } as never), flow('D-1', { startDate: day('2025-06-01'), endDate: day('2025-06-30') }, 'S-3')], { 0: ['PAIR_OUT_OF_COUNTY', 'pairedExternalId'] }],
     ['a partner already taken', [flow('D-1', { pairedExternalId: 'U-1' }), up('U-1'), flow('D-2', { pairedExternalId: 'U-1' }, 'S-3')], { 2: ['PAIR_TAKEN', 'pairedExternalId'] }],
   ])('rejects %s', (_what, inputs, rejected) => {
     expect(judge(inputs as PersonnelFlowInput[]).rejected).toEqual(rejected);

@@ -1,6 +1,6 @@
-// The rules of personnel flows, as pure functions: what a record must hold, which flows of one
-// person may not overlap, and "派一送一" pairing. The recorder reads the stored flows and writes the
-// accepted ones; everything it decides in between is decided here.
+// The rules of personnel flows, as pure functions: what a record must hold, which kinds fit which
+// direction, which flows of one person may not overlap, and "派一送一" pairing. The recorder reads the
+// stored flows and writes the accepted ones; everything it decides in between is decided here.
 import { OUT_OF_SCOPE, RuleViolation } from '../../common/batch';
 import { isoDay } from '../../common/clock';
 import { checkKeyHoldsNoIdentifier, checkNoIdentifier, checkResidentId, normaliseResidentId } from '../../common/identifiers';
@@ -9,12 +9,10 @@ import { checkOptionalText, checkText } from '../../common/text';
 import { checkTimeRange } from '../../common/time-range';
 import { Direction, directionOf } from '../../common/direction';
 import type { PersonnelFlowInput } from './personnel-flow.input';
+import { directionsOfKind, KIND_DOES_NOT_FIT_DIRECTION, kindFitsDirection } from './flow-kind.rules';
 import { belongsTo, recordGroup, type MembershipOf } from '../structure';
 
 export const MAX_TEXT_LENGTH = 200;
-const DAY_MS = 86_400_000;
-/** A pair's two flows overlap, or the later starts within a year of the earlier one's end. */
-export const MAX_PAIR_GAP_DAYS = 365;
 /** How far ahead a flow's dates may lie (a planned posting); a flow without a known end omits endDate. */
 export const MAX_YEARS_AHEAD = 10;
 
@@ -31,6 +29,8 @@ export interface Candidate {
   staffKey: string;
   groupCode: string;
   direction: Direction;
+  /** One end is an external partner: never in-group upward or downward, never paired. */
+  outOfCounty: boolean;
   start: number;
   end: number | null;
   cancelled: boolean;
@@ -42,6 +42,9 @@ export interface FlowState {
   externalId: string;
   direction: Direction;
   groupCode: string;
+  fromCode: string;
+  toCode: string;
+  outOfCounty: boolean;
   start: number;
   end: number | null;
   cancelled: boolean;
@@ -152,6 +155,9 @@ export function checkFlow({ index, key, input }: PreparedFlow, refs: Map<string,
   if (direction !== Direction.LATERAL && input.lateral) {
     throw new RuleViolation('NOT_LATERAL', `lateral is true but the move is ${direction} (the ends are at different levels)`, 'lateral');
   }
+  if (!kindFitsDirection(input.kind, direction)) {
+    throw new RuleViolation(KIND_DOES_NOT_FIT_DIRECTION, `A ${input.kind} flow goes ${directionsOfKind(input.kind)}; this one is ${direction}`, 'kind');
+  }
   const start = day(input.startDate);
   const end = input.endDate ? day(input.endDate) : null;
   if (end !== null && end < start) throw new RuleViolation('END_BEFORE_START', 'endDate is before startDate', 'endDate');
@@ -163,6 +169,7 @@ export function checkFlow({ index, key, input }: PreparedFlow, refs: Map<string,
     staffKey: recordKey(input.source, input.staff.externalId),
     groupCode: group.groupCode,
     direction,
+    outOfCounty: group.outOfCounty,
     start,
     end,
     cancelled: input.cancelled === true,
@@ -175,6 +182,9 @@ export function stateOfStored(row: {
   externalId: string;
   direction: Direction;
   groupCode: string;
+  fromCode: string;
+  toCode: string;
+  outOfCounty: boolean;
   startDate: Date;
   endDate: Date | null;
   cancelled: boolean;
@@ -185,6 +195,9 @@ export function stateOfStored(row: {
     externalId: row.externalId,
     direction: row.direction,
     groupCode: row.groupCode,
+    fromCode: row.fromCode,
+    toCode: row.toCode,
+    outOfCounty: row.outOfCounty,
     start: day(row.startDate),
     end: row.endDate ? day(row.endDate) : null,
     cancelled: row.cancelled,
@@ -198,6 +211,9 @@ function stateOfCandidate(c: Candidate): FlowState {
     externalId: c.input.externalId,
     direction: c.direction,
     groupCode: c.groupCode,
+    fromCode: c.input.fromCode,
+    toCode: c.input.toCode,
+    outOfCounty: c.outOfCounty,
     start: c.start,
     end: c.end,
     cancelled: c.cancelled,
@@ -283,9 +299,10 @@ function judgeOnce(
 }
 
 /**
- * "派一送一": a flow is paired with at most one flow of the opposite direction, in the same group,
- * whose dates overlap or follow within a year. The pair may be declared by either side, and may
- * point at a flow later in the same batch.
+ * "派一送一": a downward flow into a member is paired with at most one upward flow out of the same
+ * member that starts in the same calendar year (the group's: dates are its local days), in the same
+ * group; out-of-county flows never pair. The pair may be declared by either side, and may point at a
+ * flow later in the same batch.
  */
 export function checkPairs(next: FlowState, state: Map<string, FlowState>, batch: Candidate[]): void {
   const partnersOf = (key: string) =>
@@ -306,9 +323,22 @@ export function checkPairs(next: FlowState, state: Map<string, FlowState>, batch
     if (!pairsUp(next.direction, partner.direction)) {
       throw new RuleViolation('PAIR_SAME_DIRECTION', `A pair joins one DOWNWARD and one UPWARD flow; ${partner.externalId} is ${partner.direction} and this one ${next.direction}`, field);
     }
-    const [first, second] = next.start <= partner.start ? [next, partner] : [partner, next];
-    if (!overlap(first, second) && (second.start - (first.end ?? first.start)) / DAY_MS > MAX_PAIR_GAP_DAYS) {
-      throw new RuleViolation('PAIR_TOO_FAR_APART', `Flow ${partner.externalId} starts more than ${MAX_PAIR_GAP_DAYS} days from this one`, field);
+    const outside = [next, partner].find((f) => f.outOfCounty);
+    if (outside) {
+      const which = outside === next ? 'this one' : `flow ${partner.externalId}`;
+      throw new RuleViolation('PAIR_OUT_OF_COUNTY', `Out-of-county flows (an external partner at one end) never pair; ${which} is one`, field);
+    }
+    const [down, up] = next.direction === Direction.DOWNWARD ? [next, partner] : [partner, next];
+    if (down.toCode !== up.fromCode) {
+      throw new RuleViolation(
+        'PAIR_OTHER_MEMBER',
+        `A pair stays inside one member: the downward flow goes to ${down.toCode}, the upward one comes from ${up.fromCode}`,
+        field,
+      );
+    }
+    const year = (f: FlowState) => new Date(f.start).getUTCFullYear();
+    if (year(down) !== year(up)) {
+      throw new RuleViolation('PAIR_OTHER_YEAR', `A pair starts in one calendar year: ${next.externalId} starts in ${year(next)}, ${partner.externalId} in ${year(partner)}`, field);
     }
   };
   if (next.cancelled) return;

@@ -1,11 +1,12 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { ConnectionType } from '../../common/pagination';
 import { Direction } from '../../common/direction';
+import { ProvenancedRecord } from '../../common/provenance';
 import { DateScalar } from '../../common/scalars';
 import { PersonnelFlowKind } from './personnel.enums';
 
 @ObjectType({ description: 'One posting of one person from one institution to another.' })
-export class PersonnelFlow {
+export class PersonnelFlow extends ProvenancedRecord {
   @Field(() => ID)
   id!: string;
 
@@ -15,10 +16,16 @@ export class PersonnelFlow {
   @Field(() => String, { description: "The source's own id for the flow." })
   externalId!: string;
 
-  @Field(() => Direction)
+  @Field(() => Direction, { description: 'From the levels of the two ends (an external partner is level 4).' })
   direction!: Direction;
 
-  @Field(() => PersonnelFlowKind)
+  @Field(() => Boolean, {
+    description:
+      "One end is an external partner (外出进修 at an upper hospital, or an upper hospital's expert at a member): counted apart (outOfCounty), never as the group's upward or downward flows, never paired.",
+  })
+  outOfCounty!: boolean;
+
+  @Field(() => PersonnelFlowKind, { description: 'Fits the direction (KIND_DOES_NOT_FIT_DIRECTION otherwise; see the enum).' })
   kind!: PersonnelFlowKind;
 
   @Field(() => DateScalar)

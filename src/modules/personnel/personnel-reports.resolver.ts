@@ -3,8 +3,7 @@ import { Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../module';
 import { connectionComplexity, type Page } from '../../common/pagination';
 import { CountyGroup, Institution } from '../structure';
-import { PeriodArgs } from '../../common/period';
-import { InstitutionFlowsArgs, PersonnelFlowsArgs, YearArgs } from './personnel.args';
+import { InstitutionFlowsArgs, PersonnelFlowsArgs, PersonnelSummaryArgs, YearArgs } from './personnel.args';
 import { LONG_TERM_DAYS } from './personnel.service';
 import { type PersonnelFlow, PersonnelFlowConnection } from './personnel-flow.type';
 import { GroupPersonnelSummary, MemberPersonnelSummary } from './personnel-summary.type';
@@ -13,9 +12,11 @@ import { SqlStatements } from '../../common/cost';
 @Resolver(() => CountyGroup)
 export class GroupPersonnelResolver {
   @SqlStatements(1)
-  @FieldResolver(() => GroupPersonnelSummary, { description: 'Flows of the group that overlap the period.' })
-  personnelSummary(@Root() group: CountyGroup, @Args(() => PeriodArgs) { period }: PeriodArgs, @Ctx() ctx: RequestContext): Promise<GroupPersonnelSummary> {
-    return ctx.personnel.groupSummary(group.code, period);
+  @FieldResolver(() => GroupPersonnelSummary, {
+    description: "The group's flows of the period: the top-level counts are flows started in it (events), `active` those overlapping it; out-of-county flows apart.",
+  })
+  personnelSummary(@Root() group: CountyGroup, @Args(() => PersonnelSummaryArgs) { period, provenance }: PersonnelSummaryArgs, @Ctx() ctx: RequestContext): Promise<GroupPersonnelSummary> {
+    return ctx.personnel.groupSummary(group, period, provenance);
   }
 
   @SqlStatements(2)
@@ -26,19 +27,21 @@ export class GroupPersonnelResolver {
 
   @SqlStatements(1)
   @FieldResolver(() => Int, {
-    description: `Physicians of intermediate title or higher (中级及以上) stationed down for ${LONG_TERM_DAYS} days or more in the year (downward flows of each person added up, clipped to the year and to today).`,
+    description: `Physicians of intermediate title or higher (中级及以上) stationed down inside the group for ${LONG_TERM_DAYS} days or more in the year (in-group downward flows of each person added up, clipped to the year and to today).`,
   })
-  longTermStationedPhysicians(@Root() group: CountyGroup, @Args(() => YearArgs) { year }: YearArgs, @Ctx() ctx: RequestContext): Promise<number> {
-    return ctx.personnel.longTermStationedPhysicians(group.code, year);
+  longTermStationedPhysicians(@Root() group: CountyGroup, @Args(() => YearArgs) { year, provenance }: YearArgs, @Ctx() ctx: RequestContext): Promise<number> {
+    return ctx.personnel.longTermStationedPhysicians(group.code, year, provenance);
   }
 }
 
 @Resolver(() => Institution)
 export class InstitutionPersonnelResolver {
   @SqlStatements(1)
-  @FieldResolver(() => MemberPersonnelSummary, { description: 'Flows into and out of the institution that overlap the period.' })
-  personnelSummary(@Root() institution: Institution, @Args(() => PeriodArgs) { period }: PeriodArgs, @Ctx() ctx: RequestContext): Promise<MemberPersonnelSummary> {
-    return ctx.personnel.memberSummary(institution.code, period);
+  @FieldResolver(() => MemberPersonnelSummary, {
+    description: 'Flows into and out of the institution: the top-level counts are flows started in the period (events), `active` those overlapping it; out-of-county flows apart.',
+  })
+  personnelSummary(@Root() institution: Institution, @Args(() => PersonnelSummaryArgs) { period, provenance }: PersonnelSummaryArgs, @Ctx() ctx: RequestContext): Promise<MemberPersonnelSummary> {
+    return ctx.personnel.memberSummary(institution, period, provenance);
   }
 
   @SqlStatements(2)

@@ -1,6 +1,7 @@
 import { ArgsType, Field, Int, registerEnumType } from 'type-graphql';
 import { ConnectionArgs } from '../../common/pagination';
-import { PeriodInput } from '../../common/period';
+import { PeriodArgs, PeriodInput } from '../../common/period';
+import { ProvenanceFilter } from '../../common/provenance';
 import { Direction } from '../../common/direction';
 import { PersonnelFlowInput } from './personnel-flow.input';
 import { PersonnelFlowKind } from './personnel.enums';
@@ -21,14 +22,23 @@ registerEnumType(FlowEnd, { name: 'FlowEnd', description: 'Which end of a flow a
 
 @ArgsType()
 export class PersonnelFlowsArgs extends ConnectionArgs {
-  @Field(() => PeriodInput, { nullable: true, description: 'Only flows that overlap this period.' })
+  @Field(() => PeriodInput, { nullable: true, description: 'Only flows active in this period (overlapping it): what personnelSummary counts under `active`.' })
   period?: PeriodInput;
+
+  @Field(() => PeriodInput, { nullable: true, description: 'Only flows started in this period: what personnelSummary counts at its top level and under `started`.' })
+  startedIn?: PeriodInput;
 
   @Field(() => Direction, { nullable: true })
   direction?: Direction;
 
   @Field(() => PersonnelFlowKind, { nullable: true })
   kind?: PersonnelFlowKind;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: only out-of-county flows (an external partner at one end); false: only in-group flows; omitted: both.' })
+  outOfCounty?: boolean;
+
+  @Field(() => ProvenanceFilter, { nullable: true, description: 'Only flows of these provenances (e.g. hide SYNTHETIC demo activity); every flow when omitted.' })
+  provenance?: ProvenanceFilter;
 }
 
 @ArgsType()
@@ -41,4 +51,13 @@ export class InstitutionFlowsArgs extends PersonnelFlowsArgs {
 export class YearArgs {
   @Field(() => Int, { description: 'A calendar year, e.g. 2024.' })
   year!: number;
+
+  @Field(() => ProvenanceFilter, { nullable: true, description: 'Only flows of these provenances; every flow when omitted.' })
+  provenance?: ProvenanceFilter;
+}
+
+@ArgsType()
+export class PersonnelSummaryArgs extends PeriodArgs {
+  @Field(() => ProvenanceFilter, { nullable: true, description: 'Count only flows of these provenances (e.g. [ARTICLE, INVENTED, SOURCE_SYSTEM] hides SYNTHETIC demo activity); every flow when omitted.' })
+  provenance?: ProvenanceFilter;
 }

@@ -1,6 +1,7 @@
 // GraphQL enums of the personnel domain, registered from the Prisma enums.
 import { registerEnumType } from 'type-graphql';
 import { PersonnelFlowKind, Profession, StaffTitle } from '../../generated/prisma/enums';
+import { directionsOfKind } from './flow-kind.rules';
 
 registerEnumType(StaffTitle, {
   name: 'StaffTitle',
@@ -18,16 +19,17 @@ registerEnumType(Profession, { name: 'Profession' });
 
 registerEnumType(PersonnelFlowKind, {
   name: 'PersonnelFlowKind',
-  description: 'The form of a posting. Experts go down, grassroots staff go up ("派一送一").',
+  description:
+    'The form of a posting; it must fit the direction (KIND_DOES_NOT_FIT_DIRECTION, field kind). Experts go down, grassroots staff go up ("派一送一"); a declared lateral move between two institutions of one level is an exchange between peers: learning there (TRAINING, SECONDMENT) or a specialist\'s sessions or occasional help (CLINIC_SESSION, AD_HOC). Each value says the directions it may take.',
   valuesConfig: {
-    STATIONED: { description: '驻点帮扶: stationed at a member (down)' },
-    PERIODIC: { description: '定期帮扶: regular visits (down)' },
-    AD_HOC: { description: '不定期帮扶: occasional support (down)' },
-    DEPUTY_HEAD: { description: '派驻副院长: posted as deputy head of a branch (down)' },
-    CLINIC_SESSION: { description: '坐诊 / 专家下乡: expert clinic sessions (down)' },
-    NURSE_POSTING: { description: '护理人员进驻分院: nurses posted to a branch (down)' },
-    TRAINING: { description: '进修 / 培训学习: training at a higher level (up)' },
-    SECONDMENT: { description: '挂职跟班学习: secondment to a higher level (up)' },
+    STATIONED: { description: `驻点帮扶: stationed at a member (${directionsOfKind(PersonnelFlowKind.STATIONED)})` },
+    PERIODIC: { description: `定期帮扶: regular visits (${directionsOfKind(PersonnelFlowKind.PERIODIC)})` },
+    AD_HOC: { description: `不定期帮扶: occasional support (${directionsOfKind(PersonnelFlowKind.AD_HOC)})` },
+    DEPUTY_HEAD: { description: `派驻副院长: posted as deputy head of a branch (${directionsOfKind(PersonnelFlowKind.DEPUTY_HEAD)})` },
+    CLINIC_SESSION: { description: `坐诊 / 专家下乡: expert clinic sessions (${directionsOfKind(PersonnelFlowKind.CLINIC_SESSION)})` },
+    NURSE_POSTING: { description: `护理人员进驻分院: nurses posted to a branch (${directionsOfKind(PersonnelFlowKind.NURSE_POSTING)})` },
+    TRAINING: { description: `进修 / 培训学习: training at a higher level or at a peer (${directionsOfKind(PersonnelFlowKind.TRAINING)})` },
+    SECONDMENT: { description: `挂职跟班学习: secondment to a higher level or to a peer (${directionsOfKind(PersonnelFlowKind.SECONDMENT)})` },
   },
 });
 

@@ -1,5 +1,6 @@
 // Reads of the personnel domain. One instance per request; its DataLoaders batch one operation's
-// lookups and die with it. Counts are SQL aggregates: one statement whatever the number of flows.
+// lookups and die with it. Counts are SQL aggregates: one statement whatever the number of flows,
+// computing a period's started and active figures together.
 import DataLoader from 'dataloader';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import type { Access } from '../../auth/access';
@@ -8,15 +9,16 @@ import type { Direction } from '../../common/direction';
 import { badUserInput, forbidden } from '../../common/errors';
 import { type Page, pageRequest, type PageRequest } from '../../common/pagination';
 import { GroupClock, isoDay } from '../../common/clock';
-import { loadAll } from '../../common/collections';
+import { groupBy, loadAll } from '../../common/collections';
 import { OwnerPages } from '../../common/owner-pages';
-import { checkPeriod, groupByPeriod, periodKey, type Period, type PeriodInput } from '../../common/period';
-import { ratio } from '../../common/ratio';
-import type { StructureService } from '../structure';
+import { checkPeriod, periodKey, type Period, type PeriodInput } from '../../common/period';
+import { provenanceKey, provenanceSql, provenancesOf, type Provenance, type ProvenanceFilter } from '../../common/provenance';
+import { ratio, type Ratio } from '../../common/ratio';
+import type { CountyGroup, StructureService } from '../structure';
 import { FlowEnd } from './personnel.args';
 import { INTERMEDIATE_OR_HIGHER, PersonnelFlowStatus, type PersonnelFlowKind } from './personnel.enums';
 import type { PersonnelFlow } from './personnel-flow.type';
-import type { GroupPersonnelSummary, MemberPersonnelSummary } from './personnel-summary.type';
+import type { GroupFlowCounts, GroupPersonnelSummary, MemberFlowCounts, MemberPersonnelSummary } from './personnel-summary.type';
 import type { Staff } from './staff.type';
 
 /** Six months, for "stationed down for six months or more in a year". */
@@ -28,15 +30,36 @@ type FlowOwner = 'GROUP' | FlowEnd;
 interface FlowListShape {
   owner: FlowOwner;
   period?: Period;
+  startedIn?: Period;
   direction?: Direction;
   kind?: PersonnelFlowKind;
+  outOfCounty?: boolean;
+  provenances?: readonly Provenance[];
+}
+
+/** What a group's pairing rate depends on: whether it practises pairing at all. */
+type PairingGroup = Pick<CountyGroup, 'code' | 'name' | 'practisesPairing'>;
+
+interface GroupSummaryKey {
+  group: PairingGroup;
+  period: Period;
+  provenances?: readonly Provenance[];
+}
+
+interface MemberSummaryKey {
+  code: string;
+  /** The member's group when the caller knows it (an Institution row); looked up otherwise. */
+  groupCode?: string | null;
+  period: Period;
+  provenances?: readonly Provenance[];
 }
 
 type RawFlow = Omit<PersonnelFlow, 'id' | 'startDate' | 'endDate'> & { id: number; startDate: Date | string; endDate: Date | string | null };
 
 const FLOW_COLUMNS = Prisma.sql`f.id, f.source, f.external_id AS "externalId", f.staff_id AS "staffId", f.group_code AS "groupCode",
-  f.from_code AS "fromCode", f.to_code AS "toCode", f.direction::text AS direction, f.kind::text AS kind,
-  f.start_date AS "startDate", f.end_date AS "endDate", f.cancelled, f.paired_external_id AS "pairedExternalId"`;
+  f.from_code AS "fromCode", f.to_code AS "toCode", f.direction::text AS direction, f.out_of_county AS "outOfCounty", f.kind::text AS kind,
+  f.start_date AS "startDate", f.end_date AS "endDate", f.cancelled, f.paired_external_id AS "pairedExternalId",
+  f.provenance::text AS provenance, f.article, f.provenance_note AS "provenanceNote"`;
 
 /** The owner column(s) of a list: an institution's flows EITHER way belong to it at both ends. */
 function ownerColumns(owner: FlowOwner): Prisma.Sql {
@@ -53,8 +76,10 @@ function ownerColumns(owner: FlowOwner): Prisma.Sql {
 }
 
 function shapeKey(shape: FlowListShape): string {
-  const period = shape.period ? `${isoDay(shape.period.from)}..${isoDay(shape.period.to)}` : null;
-  return JSON.stringify([shape.owner, period, shape.direction ?? null, shape.kind ?? null]);
+  const period = shape.period ? periodKey(shape.period) : null;
+  const startedIn = shape.startedIn ? periodKey(shape.startedIn) : null;
+  const provenances = provenanceKey(shape.provenances);
+  return JSON.stringify([shape.owner, period, startedIn, shape.direction ?? null, shape.kind ?? null, shape.outOfCounty ?? null, provenances]);
 }
 
 const asDate = (value: Date | string) => (value instanceof Date ? value : new Date(`${value.slice(0, 10)}T00:00:00Z`));
@@ -74,8 +99,11 @@ function decodeFlowKey(key: string): { start: string; id: number } {
 
 export interface FlowFilter {
   period?: PeriodInput;
+  startedIn?: PeriodInput;
   direction?: Direction;
   kind?: PersonnelFlowKind;
+  outOfCounty?: boolean;
+  provenance?: ProvenanceFilter;
 }
 
 function toFlow(row: Omit<PersonnelFlow, 'id'> & { id: number }): PersonnelFlow {
@@ -90,10 +118,10 @@ function flowKey(flow: PersonnelFlow): string {
 export class PersonnelService {
   private readonly staffById: DataLoader<number, Staff | null>;
   private readonly partners: DataLoader<PersonnelFlow, PersonnelFlow | null, string>;
-  private readonly groupSummaries: DataLoader<{ groupCode: string; period: Period }, GroupPersonnelSummary, string>;
-  private readonly memberSummaries: DataLoader<{ code: string; period: Period }, MemberPersonnelSummary, string>;
+  private readonly groupSummaries: DataLoader<GroupSummaryKey, GroupPersonnelSummary, string>;
+  private readonly memberSummaries: DataLoader<MemberSummaryKey, MemberPersonnelSummary, string>;
   private readonly lists: OwnerPages<FlowListShape, PersonnelFlow>;
-  private readonly longTerm: DataLoader<{ groupCode: string; year: number }, number, string>;
+  private readonly longTerm: DataLoader<{ groupCode: string; year: number; provenances?: readonly Provenance[] }, number, string>;
   private readonly clock: GroupClock;
   private scope?: Promise<RowFilter<Prisma.PersonnelFlowWhereInput>>;
 
@@ -110,12 +138,12 @@ export class PersonnelService {
     });
     this.partners = new DataLoader((flows) => this.loadPartners(flows), { cacheKeyFn: (f) => f.id });
     this.groupSummaries = new DataLoader((keys) => this.loadGroupSummaries(keys), {
-      cacheKeyFn: (k) => summaryKey(k.groupCode, k.period),
+      cacheKeyFn: (k) => summaryKey(k.group.code, k),
     });
     this.memberSummaries = new DataLoader((keys) => this.loadMemberSummaries(keys), {
-      cacheKeyFn: (k) => summaryKey(k.code, k.period),
+      cacheKeyFn: (k) => summaryKey(k.code, k),
     });
-    this.longTerm = new DataLoader((keys) => this.loadLongTerm(keys), { cacheKeyFn: (k) => `${k.groupCode}@${k.year}` });
+    this.longTerm = new DataLoader((keys) => this.loadLongTerm(keys), { cacheKeyFn: (k) => `${k.groupCode}@${k.year}@${provenanceKey(k.provenances)}` });
     this.lists = new OwnerPages({
       shapeKey,
       loadPages: (shape, page, owners) => this.loadFlowPages(shape, page, owners),
@@ -159,12 +187,14 @@ export class PersonnelService {
     return PersonnelFlowStatus.ACTIVE;
   }
 
-  groupSummary(groupCode: string, period: PeriodInput): Promise<GroupPersonnelSummary> {
-    return this.groupSummaries.load({ groupCode, period: checkPeriod(period) });
+  /** The group's figures for the period; its pairing rate needs the group's practisesPairing (the row the caller holds). */
+  groupSummary(group: PairingGroup, period: PeriodInput, provenance?: ProvenanceFilter): Promise<GroupPersonnelSummary> {
+    return this.groupSummaries.load({ group, period: checkPeriod(period), provenances: provenancesOf(provenance) });
   }
 
-  memberSummary(code: string, period: PeriodInput): Promise<MemberPersonnelSummary> {
-    return this.memberSummaries.load({ code, period: checkPeriod(period) });
+  /** An institution's figures for the period; `groupCode` is its group (null for an external partner). */
+  memberSummary(institution: { code: string; groupCode: string | null }, period: PeriodInput, provenance?: ProvenanceFilter): Promise<MemberPersonnelSummary> {
+    return this.memberSummaries.load({ code: institution.code, groupCode: institution.groupCode, period: checkPeriod(period), provenances: provenancesOf(provenance) });
   }
 
   /** A group's flows, in start-date order; batched across every group of the operation. */
@@ -178,18 +208,20 @@ export class PersonnelService {
   }
 
   /** Distinct intermediate-or-higher physicians of the group with ≥ 183 days stationed down in the year. */
-  longTermStationedPhysicians(groupCode: string, year: number): Promise<number> {
+  longTermStationedPhysicians(groupCode: string, year: number, provenance?: ProvenanceFilter): Promise<number> {
     if (!Number.isInteger(year) || year < 1990 || year > 2100) throw badUserInput('year must be a calendar year between 1990 and 2100', 'year');
-    return this.longTerm.load({ groupCode, year });
+    return this.longTerm.load({ groupCode, year, provenances: provenancesOf(provenance) });
   }
 
-  /** One statement per year asked, covering every group. */
-  private async loadLongTerm(keys: readonly { groupCode: string; year: number }[]): Promise<number[]> {
+  /** One statement per year (and provenance filter) asked, covering every group; in-group flows only. */
+  private async loadLongTerm(keys: readonly { groupCode: string; year: number; provenances?: readonly Provenance[] }[]): Promise<number[]> {
     const scope = await this.flowScope();
     const today = await this.todaySql();
     const results = new Map<string, number>();
-    for (const year of new Set(keys.map((k) => k.year))) {
-      const codes = keys.filter((k) => k.year === year).map((k) => k.groupCode);
+    const keyOf = (k: { groupCode: string; year: number; provenances?: readonly Provenance[] }) => `${k.groupCode}@${k.year}@${provenanceKey(k.provenances)}`;
+    for (const items of groupBy(keys, (k) => `${k.year}@${provenanceKey(k.provenances)}`).values()) {
+      const { year, provenances } = items[0];
+      const codes = items.map((k) => k.groupCode);
       const from = new Date(Date.UTC(year, 0, 1));
       const to = new Date(Date.UTC(year, 11, 31));
       const rows = await this.prisma.$queryRaw<{ group_code: string; physicians: number }[]>`
@@ -197,15 +229,15 @@ export class PersonnelService {
           SELECT f.group_code, f.staff_id, sum(${clippedDays(from, to, today)}) AS days
           FROM personnel_flow f JOIN staff s ON s.id = f.staff_id
           WHERE f.group_code IN (${Prisma.join(codes)}) AND ${scope.sql('f')}
-            AND f.direction = 'DOWNWARD' AND NOT f.cancelled
+            AND f.direction = 'DOWNWARD' AND NOT f.out_of_county AND NOT f.cancelled AND ${provenanceSql('f.provenance', provenances)}
             AND s.profession = 'PHYSICIAN' AND s.title::text IN (${Prisma.join(INTERMEDIATE_OR_HIGHER)})
             AND ${overlaps(from, to)}
           GROUP BY f.group_code, f.staff_id
         ) d WHERE d.days >= ${LONG_TERM_DAYS}
         GROUP BY d.group_code`;
-      for (const row of rows) results.set(`${row.group_code}@${year}`, row.physicians);
+      for (const row of rows) results.set(keyOf({ groupCode: row.group_code, year, provenances }), row.physicians);
     }
-    return keys.map((k) => results.get(`${k.groupCode}@${k.year}`) ?? 0);
+    return keys.map((k) => results.get(keyOf(k)) ?? 0);
   }
 
   private flowPage(owner: FlowOwner, code: string, filter: FlowFilter, args: { first?: number; after?: string }): Promise<Page<PersonnelFlow>> {
@@ -214,8 +246,11 @@ export class PersonnelService {
     const shape: FlowListShape = {
       owner,
       period: filter.period ? checkPeriod(filter.period) : undefined,
+      startedIn: filter.startedIn ? checkPeriod(filter.startedIn, 'startedIn') : undefined,
       direction: filter.direction,
       kind: filter.kind,
+      outOfCounty: filter.outOfCounty ?? undefined,
+      provenances: provenancesOf(filter.provenance),
     };
     return this.lists.page(shape, code, page);
   }
@@ -225,8 +260,11 @@ export class PersonnelService {
     const scope = await this.flowScope();
     const parts = [Prisma.sql`e.owner IN (${Prisma.join(codes)})`, scope.sql('f')];
     if (shape.period) parts.push(overlaps(shape.period.from, shape.period.to));
+    if (shape.startedIn) parts.push(startsIn(shape.startedIn.from, shape.startedIn.to));
     if (shape.direction) parts.push(Prisma.sql`f.direction::text = ${shape.direction}`);
     if (shape.kind) parts.push(Prisma.sql`f.kind::text = ${shape.kind}`);
+    if (shape.outOfCounty !== undefined) parts.push(shape.outOfCounty ? Prisma.sql`f.out_of_county` : Prisma.sql`NOT f.out_of_county`);
+    parts.push(provenanceSql('f.provenance', shape.provenances));
     return Prisma.join(parts, ' AND ');
   }
 
@@ -257,80 +295,90 @@ export class PersonnelService {
     return new Map(rows.map((row) => [row.owner, row.total]));
   }
 
-  private async loadGroupSummaries(keys: readonly { groupCode: string; period: Period }[]): Promise<GroupPersonnelSummary[]> {
+  private async loadGroupSummaries(keys: readonly GroupSummaryKey[]): Promise<GroupPersonnelSummary[]> {
     const scope = await this.flowScope();
     const today = await this.todaySql();
     const results = new Map<string, GroupPersonnelSummary>();
-    // One statement per distinct period (a dashboard asks for one), covering every group asked.
-    for (const { period, items } of groupByPeriod(keys)) {
-      const rows = await this.prisma.$queryRaw<{ group_code: string; downward: number; upward: number; paired: number; days: number }[]>`
+    // One statement per distinct period and filter (a dashboard asks for one), covering every group asked.
+    for (const items of groupBy(keys, (k) => summaryKey('', k)).values()) {
+      const { period, provenances } = items[0];
+      const counts = (prefix: string, when: Prisma.Sql) => [
+        count(`${prefix}_down`, Prisma.sql`${when} AND ${IN_GROUP} AND f.direction = 'DOWNWARD'`),
+        count(`${prefix}_up`, Prisma.sql`${when} AND ${IN_GROUP} AND f.direction = 'UPWARD'`),
+        count(`${prefix}_lateral`, Prisma.sql`${when} AND f.direction = 'LATERAL'`),
+        count(`${prefix}_paired`, Prisma.sql`${when} AND ${IN_GROUP} AND f.direction = 'DOWNWARD' AND ${hasPartner(provenances)}`),
+        count(`${prefix}_sent_out`, Prisma.sql`${when} AND f.out_of_county AND f.direction = 'UPWARD'`),
+        count(`${prefix}_received_in`, Prisma.sql`${when} AND f.out_of_county AND f.direction = 'DOWNWARD'`),
+      ];
+      const rows = await this.prisma.$queryRaw<({ group_code: string } & Record<string, number>)[]>`
         SELECT f.group_code,
-               count(*) FILTER (WHERE f.direction = 'DOWNWARD')::int AS downward,
-               count(*) FILTER (WHERE f.direction = 'UPWARD')::int AS upward,
-               count(*) FILTER (WHERE f.direction = 'DOWNWARD' AND ${hasPartner()})::int AS paired,
-               coalesce(sum(${clippedDays(period.from, period.to, today)}) FILTER (WHERE f.direction = 'DOWNWARD'), 0)::int AS days
+               ${Prisma.join([...counts('s', startsIn(period.from, period.to)), ...counts('a', Prisma.sql`TRUE`)], ',\n               ')},
+               coalesce(sum(${clippedDays(period.from, period.to, today)}) FILTER (WHERE ${IN_GROUP} AND f.direction = 'DOWNWARD'), 0)::int AS days
         FROM personnel_flow f
-        WHERE f.group_code IN (${Prisma.join(items.map((k) => k.groupCode))}) AND ${scope.sql('f')}
-          AND NOT f.cancelled AND ${overlaps(period.from, period.to)}
+        WHERE f.group_code IN (${Prisma.join(items.map((k) => k.group.code))}) AND ${scope.sql('f')}
+          AND NOT f.cancelled AND ${overlaps(period.from, period.to)} AND ${provenanceSql('f.provenance', provenances)}
         GROUP BY f.group_code`;
       for (const k of items) {
-        const row = rows.find((r) => r.group_code === k.groupCode);
-        const downward = row?.downward ?? 0;
-        const paired = row?.paired ?? 0;
-        results.set(summaryKey(k.groupCode, period), {
-          downward,
-          upward: row?.upward ?? 0,
-          paired,
-          pairingRate: ratio(paired, downward),
-          personDaysDown: row?.days ?? 0,
-        });
+        const row: Record<string, number> = rows.find((r) => r.group_code === k.group.code) ?? {};
+        const note = pairingNote(k.group);
+        const started = groupCounts(row, 's', note === null);
+        const active = { ...groupCounts(row, 'a', note === null), personDaysDown: row.days ?? 0 };
+        results.set(summaryKey(k.group.code, k), { ...started, pairingRateNote: note, personDaysDown: active.personDaysDown, started, active });
       }
     }
-    return keys.map((k) => results.get(summaryKey(k.groupCode, k.period))!);
+    return keys.map((k) => results.get(summaryKey(k.group.code, k))!);
   }
 
-  private async loadMemberSummaries(keys: readonly { code: string; period: Period }[]): Promise<MemberPersonnelSummary[]> {
+  private async loadMemberSummaries(keys: readonly MemberSummaryKey[]): Promise<MemberPersonnelSummary[]> {
     const scope = await this.flowScope();
+    // "Today" reads the time zones of every group the caller reads: their rows are then loaded, and
+    // the groups' practisesPairing below costs no statement.
     const today = await this.todaySql();
+    const groupCodes = await Promise.all(keys.map(async (k) => (k.groupCode !== undefined ? k.groupCode : ((await this.structure.institution(k.code))?.groupCode ?? null))));
+    const groups = await Promise.all(groupCodes.map((code) => (code === null ? null : this.structure.group(code))));
     const results = new Map<string, MemberPersonnelSummary>();
-    for (const { period, items } of groupByPeriod(keys)) {
+    for (const items of groupBy(keys, (k) => summaryKey('', k)).values()) {
+      const { period, provenances } = items[0];
       const codes = items.map((k) => k.code);
-      // Each flow counts once at its receiving end and once at its sending end.
-      const rows = await this.prisma.$queryRaw<
-        { code: string; received_down: number; sent_up: number; sent_down: number; received_up: number; paired: number; days: number }[]
-      >`
+      // Each flow counts once at its receiving end ('to') and once at its sending end ('from').
+      const counts = (prefix: string, when: Prisma.Sql) => [
+        count(`${prefix}_received_down`, Prisma.sql`${when} AND e.end_kind = 'to' AND ${IN_GROUP} AND f.direction = 'DOWNWARD'`),
+        count(`${prefix}_sent_up`, Prisma.sql`${when} AND e.end_kind = 'from' AND ${IN_GROUP} AND f.direction = 'UPWARD'`),
+        count(`${prefix}_sent_down`, Prisma.sql`${when} AND e.end_kind = 'from' AND ${IN_GROUP} AND f.direction = 'DOWNWARD'`),
+        count(`${prefix}_received_up`, Prisma.sql`${when} AND e.end_kind = 'to' AND ${IN_GROUP} AND f.direction = 'UPWARD'`),
+        count(`${prefix}_sent_lateral`, Prisma.sql`${when} AND e.end_kind = 'from' AND f.direction = 'LATERAL'`),
+        count(`${prefix}_received_lateral`, Prisma.sql`${when} AND e.end_kind = 'to' AND f.direction = 'LATERAL'`),
+        count(`${prefix}_paired`, Prisma.sql`${when} AND e.end_kind = 'to' AND ${IN_GROUP} AND f.direction = 'DOWNWARD' AND ${hasPartner(provenances)}`),
+        count(`${prefix}_sent_out`, Prisma.sql`${when} AND e.end_kind = 'from' AND f.out_of_county`),
+        count(`${prefix}_received_in`, Prisma.sql`${when} AND e.end_kind = 'to' AND f.out_of_county`),
+      ];
+      const rows = await this.prisma.$queryRaw<({ code: string } & Record<string, number>)[]>`
         SELECT e.code,
-               count(*) FILTER (WHERE e.end_kind = 'to' AND f.direction = 'DOWNWARD')::int AS received_down,
-               count(*) FILTER (WHERE e.end_kind = 'from' AND f.direction = 'UPWARD')::int AS sent_up,
-               count(*) FILTER (WHERE e.end_kind = 'from' AND f.direction = 'DOWNWARD')::int AS sent_down,
-               count(*) FILTER (WHERE e.end_kind = 'to' AND f.direction = 'UPWARD')::int AS received_up,
-               count(*) FILTER (WHERE e.end_kind = 'to' AND f.direction = 'DOWNWARD' AND ${hasPartner()})::int AS paired,
-               coalesce(sum(${clippedDays(period.from, period.to, today)}) FILTER (WHERE e.end_kind = 'to' AND f.direction = 'DOWNWARD'), 0)::int AS days
+               ${Prisma.join([...counts('s', startsIn(period.from, period.to)), ...counts('a', Prisma.sql`TRUE`)], ',\n               ')},
+               coalesce(sum(${clippedDays(period.from, period.to, today)}) FILTER (WHERE e.end_kind = 'to' AND ${IN_GROUP} AND f.direction = 'DOWNWARD'), 0)::int AS days
         FROM personnel_flow f
         CROSS JOIN LATERAL (VALUES (f.to_code, 'to'), (f.from_code, 'from')) AS e(code, end_kind)
         WHERE e.code IN (${Prisma.join(codes)})
           AND (f.to_code IN (${Prisma.join(codes)}) OR f.from_code IN (${Prisma.join(codes)}))
-          AND ${scope.sql('f')} AND NOT f.cancelled AND ${overlaps(period.from, period.to)}
+          AND ${scope.sql('f')} AND NOT f.cancelled AND ${overlaps(period.from, period.to)} AND ${provenanceSql('f.provenance', provenances)}
         GROUP BY e.code`;
       for (const k of items) {
-        const row = rows.find((r) => r.code === k.code);
-        const receivedDown = row?.received_down ?? 0;
-        const paired = row?.paired ?? 0;
-        results.set(summaryKey(k.code, period), {
-          receivedDown,
-          sentUp: row?.sent_up ?? 0,
-          sentDown: row?.sent_down ?? 0,
-          receivedUp: row?.received_up ?? 0,
-          paired,
-          pairingRate: ratio(paired, receivedDown),
-          personDaysReceived: row?.days ?? 0,
-        });
+        const row: Record<string, number> = rows.find((r) => r.code === k.code) ?? {};
+        const group = groups[keys.indexOf(k)];
+        const note = group ? pairingNote(group) : `${k.code} is no member of a group the caller reads (an external partner has no pairing rate)`;
+        const started = memberCounts(row, 's', note === null);
+        const active = { ...memberCounts(row, 'a', note === null), personDaysReceived: row.days ?? 0 };
+        results.set(summaryKey(k.code, k), { ...started, pairingRateNote: note, personDaysReceived: active.personDaysReceived, started, active });
       }
     }
-    return keys.map((k) => results.get(summaryKey(k.code, k.period))!);
+    return keys.map((k) => results.get(summaryKey(k.code, k))!);
   }
 
-  /** The provincial pull's source: each member's summary for the period (one statement for all of them). */
+  /**
+   * The provincial pull's source: each member's summary for the period (one statement for all of
+   * them, and one for their groups); its top-level figures are the flows started in the period, which
+   * a province may sum across periods.
+   */
   async forMembers(codes: readonly string[], period: Period): Promise<Map<string, MemberPersonnelSummary>> {
     const summaries = await loadAll(this.memberSummaries, codes.map((code) => ({ code, period })));
     return new Map(codes.map((code, i) => [code, summaries[i]]));
@@ -338,9 +386,11 @@ export class PersonnelService {
 
   /**
    * Members whose figures for the period may have changed since the instant: the ends of flows
-   * created since then that overlap the period, and, since an update may have moved a flow's ends or
-   * dates and the earlier ones are not kept, every institution of a group with a flow updated since
-   * then (more than changed, never less).
+   * created since then that overlap the period (a flow started in the period overlaps it, so this
+   * covers the started figures the pull sums as well as the active ones), and, since an update may
+   * have moved a flow's ends or dates and the earlier ones are not kept, every institution of a group
+   * with a flow updated since then (more than changed, never less). Active person-days also grow with
+   * the days (clipped to today) without any write: the started figures do not.
    */
   async changedSince(instant: Date, period: Period): Promise<string[]> {
     const scope = await this.flowScope();
@@ -382,13 +432,69 @@ function overlaps(from: Date, to: Date): Prisma.Sql {
   return Prisma.sql`f.start_date <= ${to}::date AND (f.end_date IS NULL OR f.end_date >= ${from}::date)`;
 }
 
-/** Flow `f` has a partner of its group and source, declared by either side (cancelled partners do not count). */
-function hasPartner(): Prisma.Sql {
-  return Prisma.sql`EXISTS (SELECT 1 FROM personnel_flow p WHERE p.group_code = f.group_code AND p.source = f.source AND NOT p.cancelled AND p.id <> f.id
-    AND (p.external_id = f.paired_external_id OR p.paired_external_id = f.external_id))`;
+/** Flow `f` is inside the group: neither end is an external partner. */
+const IN_GROUP = Prisma.sql`NOT f.out_of_county`;
+
+/** Flow `f` starts inside [from, to]: an event of the period. */
+function startsIn(from: Date, to: Date): Prisma.Sql {
+  return Prisma.sql`f.start_date BETWEEN ${from}::date AND ${to}::date`;
 }
 
+/** `count(*) FILTER (WHERE …)::int AS alias`. */
+function count(alias: string, when: Prisma.Sql): Prisma.Sql {
+  if (!/^[a-z_]+$/.test(alias)) throw new Error(`Not an alias: ${alias}`);
+  return Prisma.sql`count(*) FILTER (WHERE ${when})::int AS ${Prisma.raw(alias)}`;
+}
 
-function summaryKey(owner: string, period: Period): string {
-  return `${owner}@${periodKey(period)}`;
+/**
+ * Downward flow `f` (in-group) has a partner by the pairing rules: an upward in-group flow of its
+ * group and source, declared by either side, out of the member `f` goes to, starting in the same
+ * calendar year (dates are the group's local days), not cancelled and of the provenances counted.
+ * The rules are checked again here so that a pair stored before they held does not count.
+ */
+function hasPartner(provenances: readonly Provenance[] | undefined): Prisma.Sql {
+  return Prisma.sql`EXISTS (SELECT 1 FROM personnel_flow p WHERE p.group_code = f.group_code AND p.source = f.source AND NOT p.cancelled AND p.id <> f.id
+    AND (p.external_id = f.paired_external_id OR p.paired_external_id = f.external_id)
+    AND p.direction = 'UPWARD' AND NOT p.out_of_county AND p.from_code = f.to_code
+    AND date_part('year', p.start_date) = date_part('year', f.start_date) AND ${provenanceSql('p.provenance', provenances)})`;
+}
+
+/** Why a group has no pairing rate, or null when it has one. */
+function pairingNote(group: PairingGroup): string | null {
+  return group.practisesPairing ? null : `${group.name} does not practise pairing (派一送一): no pairing rate`;
+}
+
+function rateOf(applies: boolean, paired: number, downward: number): Ratio | null {
+  return applies ? ratio(paired, downward) : null;
+}
+
+function groupCounts(row: Record<string, number>, prefix: string, pairing: boolean): GroupFlowCounts {
+  const n = (name: string) => row[`${prefix}_${name}`] ?? 0;
+  return {
+    downward: n('down'),
+    upward: n('up'),
+    lateral: n('lateral'),
+    paired: n('paired'),
+    pairingRate: rateOf(pairing, n('paired'), n('down')),
+    outOfCounty: { sentOut: n('sent_out'), receivedIn: n('received_in') },
+  };
+}
+
+function memberCounts(row: Record<string, number>, prefix: string, pairing: boolean): MemberFlowCounts {
+  const n = (name: string) => row[`${prefix}_${name}`] ?? 0;
+  return {
+    receivedDown: n('received_down'),
+    sentUp: n('sent_up'),
+    sentDown: n('sent_down'),
+    receivedUp: n('received_up'),
+    sentLateral: n('sent_lateral'),
+    receivedLateral: n('received_lateral'),
+    paired: n('paired'),
+    pairingRate: rateOf(pairing, n('paired'), n('received_down')),
+    outOfCounty: { sentOut: n('sent_out'), receivedIn: n('received_in') },
+  };
+}
+
+function summaryKey(owner: string, key: { period: Period; provenances?: readonly Provenance[] }): string {
+  return `${owner}@${periodKey(key.period)}@${provenanceKey(key.provenances)}`;
 }

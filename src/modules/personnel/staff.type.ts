@@ -1,9 +1,10 @@
 import { Field, ObjectType } from 'type-graphql';
+import { ProvenancedRecord } from '../../common/provenance';
 import { Profession, StaffTitle } from './personnel.enums';
 
 @ObjectType({ description: 'A member of staff, as a personnel system knows them.' })
-export class Staff {
-  @Field(() => String)
+export class Staff extends ProvenancedRecord {
+  @Field(() => String, { description: 'As the personnel system holds it (invented for every demo person).' })
   name!: string;
 
   @Field(() => StaffTitle)

@@ -1,0 +1,53 @@
+// The migration that adds provenance and out_of_county to the personnel tables keeps the rows a
+// database holds valid: a flow with an external end becomes out-of-county (it must stop counting as
+// the group's upward or downward), API rows stay SOURCE_SYSTEM, and an earlier demo seed's rows (and
+// their people) get the provenance the demo now gives them.
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { findProjectRoot, listMigrationNames } from '../../src/db/migrate';
+
+const MIGRATION = listMigrationNames().find((name) => name.endsWith('_personnel_provenance_out_of_county'))!;
+const sqlOf = (name: string) => fs.readFileSync(path.join(findProjectRoot(), 'prisma', 'migrations', name, 'migration.sql'), 'utf8');
+
+let db: PGlite;
+beforeAll(async () => {
+  db = new PGlite();
+  for (const name of listMigrationNames().filter((n) => n < MIGRATION)) await db.exec(sqlOf(name));
+});
+afterAll(() => db?.close());
+
+const YX = 'YGT-420322-YX';
+
+test('existing flows: out_of_county from the kinds of the ends; provenance SOURCE_SYSTEM, demo rows their own', async () => {
+  await db.exec(`
+    INSERT INTO region (code, name, level) VALUES ('420322', '郧西县', 'COUNTY');
+    INSERT INTO county_group (code, name, region_code, prefecture_code, province_code, updated_at) VALUES ('${YX}', '郧西', '420322', '420300', '420000', now());
+    INSERT INTO institution (code, name, kind, level, group_code, updated_at) VALUES
+      ('L01', '县医院', 'LEAD_HOSPITAL', 3, '${YX}', now()),
+      ('T01', '分院', 'TOWNSHIP_HEALTH_CENTER', 2, '${YX}', now()),
+      ('E01', '协和', 'EXTERNAL', 4, '${YX}', now());`);
+  const person = async (source: string, id: string) =>
+    (await db.query<{ id: number }>(`INSERT INTO staff (source, external_id, name, home_code, group_code, updated_at) VALUES ('${source}', '${id}', '某', 'L01', '${YX}', now()) RETURNING id`)).rows[0].id;
+  const flow = async (source: string, id: string, from: string, to: string, direction: string, kind: string) =>
+    db.exec(`INSERT INTO personnel_flow (source, external_id, staff_id, group_code, from_code, to_code, direction, kind, start_date, content_hash, updated_at)
+      VALUES ('${source}', '${id}', ${await person(source, `S-${id}`)}, '${YX}', '${from}', '${to}', '${direction}', '${kind}', '2024-01-01', 'h', now())`);
+  await flow('hr', 'DOWN', 'L01', 'T01', 'DOWNWARD', 'STATIONED');
+  await flow('hr', 'TO-XIEHE', 'L01', 'E01', 'UPWARD', 'TRAINING');
+  await flow('hr', 'FROM-XIEHE', 'E01', 'L01', 'DOWNWARD', 'CLINIC_SESSION');
+  await flow(`demo-hr-${YX.toLowerCase()}`, 'YX-2021-EXPERT-1', 'L01', 'T01', 'DOWNWARD', 'CLINIC_SESSION');
+  await flow(`demo-hr-${YX.toLowerCase()}`, '2025-T1-DOWN-1', 'L01', 'T01', 'DOWNWARD', 'PERIODIC');
+
+  await db.exec(sqlOf(MIGRATION));
+  const rows = await db.query<{ external_id: string; out_of_county: boolean; provenance: string; article: string | null; staff_provenance: string }>(
+    `SELECT f.external_id, f.out_of_county, f.provenance::text, f.article, s.provenance::text AS staff_provenance
+     FROM personnel_flow f JOIN staff s ON s.id = f.staff_id ORDER BY f.id`,
+  );
+  expect(rows.rows.map((r) => [r.external_id, r.out_of_county, r.provenance, r.article, r.staff_provenance])).toEqual([
+    ['DOWN', false, 'SOURCE_SYSTEM', null, 'SOURCE_SYSTEM'],
+    ['TO-XIEHE', true, 'SOURCE_SYSTEM', null, 'SOURCE_SYSTEM'],
+    ['FROM-XIEHE', true, 'SOURCE_SYSTEM', null, 'SOURCE_SYSTEM'],
+    ['YX-2021-EXPERT-1', false, 'INVENTED', '003_02c43f90991c12c3.txt', 'INVENTED'],
+    ['2025-T1-DOWN-1', false, 'SYNTHETIC', null, 'SYNTHETIC'],
+  ]);
+});
