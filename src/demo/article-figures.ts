@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { findProjectRoot } from '../db/migrate';
-import { atLeast, SEED_GROUPS, underMinutes, type SeedFigure, type SeedGroup } from './seed-figures';
+import { atLeast, moreThan, SEED_GROUPS, underMinutes, type SeedFigure, type SeedGroup } from './seed-figures';
 
 /**
  * Who reads a figure: the group's county dashboard, or the province over it (the caller turns the
@@ -92,6 +92,19 @@ const equalsSeed = (value: unknown, seed: SeedFigure | undefined) => seed !== un
 const sameNames = (value: unknown, seed: SeedFigure | undefined) => {
   const want = seed === undefined ? [] : typeof seed.value === 'string' ? [seed.value] : (seed.value as string[]);
   return Array.isArray(value) && want.length > 0 && want.every((name) => value.includes(name));
+};
+interface FlowRow {
+  kind: string;
+  startDate: string;
+  endDate: string | null;
+  to: { name: string };
+}
+const flowsOf = (d: Answer): FlowRow[] => (d.countyGroup.personnelFlows.edges as { node: FlowRow }[]).map((e) => e.node);
+/** The last day of the year that starts on `day` (YYYY-MM-DD): a posting of exactly one year ends on it. */
+const oneYearFrom = (day: string): string => {
+  const start = new Date(`${day}T00:00:00Z`);
+  const end = new Date(Date.UTC(start.getUTCFullYear() + 1, start.getUTCMonth(), start.getUTCDate()) - 86_400_000);
+  return end.toISOString().slice(0, 10);
 };
 const namesOf = (d: Answer) => (d.institutions.edges as { node: { name: string; provenance: string } }[]).filter((e) => e.node.provenance === 'ARTICLE').map((e) => e.node.name);
 
@@ -323,6 +336,96 @@ export const ARTICLE_FIGURE_CASES: readonly ArticleFigureCase[] = [
     holds: (value) => (value as { lateral: number }).lateral > 0,
     expected: 'lateral > 0, apart from upward and downward (synthetic activity)',
   },
+  {
+    groupCode: 'YGT-340621-SX',
+    figure: 'trained nurses stationed at the branches',
+    quote: '选派12名经过培训的护理人员进驻到各分院开展具体工作',
+    query: 'personnel-flows-started',
+    // The article dates no posting: any start since the pilot (2015-12), taken from the article only.
+    variables: { startedIn: { from: '2016-01-01', to: '2025-12-31' }, direction: 'DOWNWARD', kind: 'NURSE_POSTING', provenance: { in: ['ARTICLE', 'INVENTED'] } },
+    read: (d) => ({ count: d.countyGroup.personnelFlows.totalCount, branches: new Set(flowsOf(d).map((f) => f.to.name)).size }),
+    holds: (value, seed) => seed !== undefined && (value as { count: number }).count === seed.value,
+    expected: '= 12 nurse postings (downward)',
+  },
+  {
+    groupCode: 'YGT-340621-SX',
+    figure: '#9.3 stationed assistance lasts one year',
+    quote: '驻点帮扶时长为一年',
+    query: 'personnel-flows-started',
+    // Every downward posting the demo holds for 濉溪, synthetic ones included.
+    variables: { startedIn: { from: '2016-01-01', to: '2025-12-31' }, direction: 'DOWNWARD' },
+    read: (d) => {
+      const stationed = flowsOf(d).filter((f) => f.kind === 'STATIONED' || f.kind === 'NURSE_POSTING');
+      return { stationed: stationed.length, lastingOneYear: stationed.filter((f) => f.endDate === oneYearFrom(f.startDate)).length };
+    },
+    holds: (value) => {
+      const v = value as { stationed: number; lastingOneYear: number };
+      return v.stationed > 0 && v.lastingOneYear === v.stationed;
+    },
+    expected: 'every STATIONED and NURSE_POSTING flow ends the day before its start\'s anniversary',
+  },
+  {
+    groupCode: 'YGT-420322-YX',
+    figure: 'experts stationed at branches from 2021-03-15',
+    quote: '2021年3月15日，县人民医院医共体党委根据总院需求，下派7名专家常驻分院开展医疗服务工作',
+    query: 'personnel-flows-started',
+    variables: { startedIn: { from: '2021-03-15', to: '2021-03-15' }, direction: 'DOWNWARD' },
+    read: (d) => d.countyGroup.personnelFlows.totalCount,
+    holds: equalsSeed,
+    expected: '= 7 downward flows started on 2021-03-15',
+  },
+  {
+    groupCode: 'YGT-420322-YX',
+    figure: '#9.2 started vs active: 郧西\'s experts are events of 2021, active in 2022 too',
+    quote: '2021年3月15日……下派7名专家常驻分院',
+    query: 'personnel-started-and-active',
+    variables: { first: { from: '2021-01-01', to: '2021-12-31' }, second: { from: '2022-01-01', to: '2022-12-31' } },
+    read: (d) => ({ started2021: d.countyGroup.first.started.downward, started2022: d.countyGroup.second.started.downward, active2022: d.countyGroup.second.active.downward }),
+    holds: (value) => {
+      const v = value as { started2021: number; started2022: number; active2022: number };
+      return v.started2021 === 7 && v.started2022 === 0 && v.active2022 === 7;
+    },
+    expected: 'started 2021 = 7, started 2022 = 0, active 2022 = 7 (summing started years never counts a person twice)',
+  },
+  {
+    groupCode: 'YGT-420322-YX',
+    figure: 'branch staff trained at the lead hospital',
+    quote: '分院轮番培训了5批次10余人来总院培训学习',
+    query: 'personnel-flows-started',
+    variables: { startedIn: { from: '2021-01-01', to: '2021-12-31' }, direction: 'UPWARD', kind: 'TRAINING' },
+    read: (d) => ({ trainees: d.countyGroup.personnelFlows.totalCount, batches: new Set(flowsOf(d).map((f) => f.startDate)).size }),
+    holds: (value, seed) => {
+      const v = value as { trainees: number; batches: number };
+      return seed !== undefined && v.trainees > moreThan(seed.value) && v.batches === Number(/in (\d+) batches/.exec(seed.what)?.[1]);
+    },
+    expected: 'more than 10 trainees (upward TRAINING), in 5 batches (distinct start dates)',
+  },
+  {
+    groupCode: 'YGT-610902-HK',
+    figure: 'personnel principle',
+    quote: '按照“派一送一”原则,实行上下合理流动',
+    query: 'pairing',
+    variables: { period: { from: '2025-01-01', to: '2025-12-31' } },
+    read: (d) => ({ practisesPairing: d.countyGroup.practisesPairing, pairingRate: d.countyGroup.personnelSummary.pairingRate }),
+    holds: (value, seed) => {
+      const v = value as { practisesPairing: boolean; pairingRate: { numerator: number; denominator: number } | null };
+      return seed?.value === '派一送一' && v.practisesPairing && v.pairingRate !== null && v.pairingRate.denominator > 0 && v.pairingRate.numerator === v.pairingRate.denominator;
+    },
+    expected: 'practisesPairing, every downward flow of 2025 paired (synthetic year)',
+  },
+  {
+    groupCode: 'YGT-340621-SX',
+    figure: '#9.6 no pairing rate where the group does not practise pairing',
+    quote: '选派12名经过培训的护理人员进驻到各分院（濉溪 states no 派一送一）',
+    query: 'pairing',
+    variables: { period: { from: '2025-01-01', to: '2025-12-31' } },
+    read: (d) => ({ practisesPairing: d.countyGroup.practisesPairing, pairingRate: d.countyGroup.personnelSummary.pairingRate, pairingRateNote: d.countyGroup.personnelSummary.pairingRateNote }),
+    holds: (value) => {
+      const v = value as { practisesPairing: boolean; pairingRate: unknown; pairingRateNote: string | null };
+      return !v.practisesPairing && v.pairingRate === null && Boolean(v.pairingRateNote);
+    },
+    expected: 'pairingRate null, with pairingRateNote saying why',
+  },
 ];
 
 export const PENDING_FIGURES: readonly PendingFigure[] = [
@@ -375,7 +478,8 @@ function provinceOf(groupCode: string): string {
 export function figuresTable(results: readonly ArticleFigureResult[], pending: readonly PendingFigure[] = PENDING_FIGURES): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const lines = ['| article | figure | quote | API returns | must be | query | holds |', '|---|---|---|---|---|---|---|'];
-  for (const r of results) {
+  // By article, then in the order the cases are listed.
+  for (const r of [...results].sort((a, b) => a.article.localeCompare(b.article))) {
     const value = r.error ? `error: ${r.error}` : JSON.stringify(r.value);
     const vars = Object.entries(r.variables).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ');
     lines.push(`| ${r.article.slice(0, 3)} | ${cell(r.figure)} | ${cell(r.quote)} | ${cell(value)} | ${cell(r.expected)} | \`${r.query}\` (${cell(vars)}) | ${r.holds ? 'yes' : '**NO**'} |`);
