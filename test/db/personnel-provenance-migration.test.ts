@@ -8,12 +8,14 @@ import { PGlite } from '@electric-sql/pglite';
 import { findProjectRoot, listMigrationNames } from '../../src/db/migrate';
 
 const MIGRATION = listMigrationNames().find((name) => name.endsWith('_personnel_provenance_out_of_county'))!;
+/** The first migration of #9: the rows below are what a database held before it. */
+const FIRST_OF_9 = listMigrationNames().find((name) => name.endsWith('_foundations_provenance'))!;
 const sqlOf = (name: string) => fs.readFileSync(path.join(findProjectRoot(), 'prisma', 'migrations', name, 'migration.sql'), 'utf8');
 
 let db: PGlite;
 beforeAll(async () => {
   db = new PGlite();
-  for (const name of listMigrationNames().filter((n) => n < MIGRATION)) await db.exec(sqlOf(name));
+  for (const name of listMigrationNames().filter((n) => n < FIRST_OF_9)) await db.exec(sqlOf(name));
 });
 afterAll(() => db?.close());
 
@@ -38,7 +40,8 @@ test('existing flows: out_of_county from the kinds of the ends; provenance SOURC
   await flow(`demo-hr-${YX.toLowerCase()}`, 'YX-2021-EXPERT-1', 'L01', 'T01', 'DOWNWARD', 'CLINIC_SESSION');
   await flow(`demo-hr-${YX.toLowerCase()}`, '2025-T1-DOWN-1', 'L01', 'T01', 'DOWNWARD', 'PERIODIC');
 
-  await db.exec(sqlOf(MIGRATION));
+  // The upgrade: every migration of #9 in order, up to this one (the structure one before it makes 协和 a partner).
+  for (const name of listMigrationNames().filter((n) => n >= FIRST_OF_9 && n <= MIGRATION)) await db.exec(sqlOf(name));
   const rows = await db.query<{ external_id: string; out_of_county: boolean; provenance: string; article: string | null; staff_provenance: string }>(
     `SELECT f.external_id, f.out_of_county, f.provenance::text, f.article, s.provenance::text AS staff_provenance
      FROM personnel_flow f JOIN staff s ON s.id = f.staff_id ORDER BY f.id`,

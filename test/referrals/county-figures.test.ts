@@ -124,6 +124,14 @@ describe('out-of-county is not upward', () => {
     ]);
   });
 
+  test('a partner\'s counters within a group: the group\'s referrals to and from it, all out-of-county; not in another group', async () => {
+    const taihe = await counts({ g: YX, w: 'ALL_TIME', i: YX_TAIHE });
+    expect(taihe.outOfCounty.sent + taihe.outOfCounty.received).toBeGreaterThan(0);
+    expect([taihe.upward, taihe.downward, taihe.lateral]).toEqual([0, 0, 0]);
+    const elsewhere = await t.execute(COUNTS, { g: HK, w: 'ALL_TIME', i: YX_TAIHE }, t.token('COUNTY', HK));
+    expect(elsewhere.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'institutionCode' });
+  });
+
   test('the migration sets out_of_county from the kinds of the ends', async () => {
     const prisma = t.gateway.db.prisma;
     await prisma.referral.updateMany({ where: { groupCode: YX }, data: { outOfCounty: false } });

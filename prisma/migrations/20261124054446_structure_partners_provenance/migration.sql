@@ -54,7 +54,9 @@ SELECT i."group_code", i."code", i."provenance", i."article", i."provenance_note
 FROM "institution" i
 WHERE i."kind" = 'EXTERNAL';
 
-UPDATE "institution" i SET "region_code" = g."prefecture_code", "group_code" = NULL
+-- The prefecture where the region table holds it, else the group's own county (always there: a foreign key).
+UPDATE "institution" i
+SET "region_code" = COALESCE((SELECT r."code" FROM "region" r WHERE r."code" = g."prefecture_code"), g."region_code"), "group_code" = NULL
 FROM "county_group" g
 WHERE g."code" = i."group_code" AND i."kind" = 'EXTERNAL';
 
