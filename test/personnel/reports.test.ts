@@ -96,6 +96,17 @@ test("the group's summary sums the same flows; long-term stationed physicians ne
   expect(r.data!.countyGroup.y2025).toBe(0);
 });
 
+test('a list with cancelled: false holds what the summary counts; cancelled: true the cancelled flows alone', async () => {
+  const query = `query($c: String!, $x: Boolean) { institution(code: $c) { personnelFlows(end: INTO, cancelled: $x) { totalCount edges { node { status } } } } }`;
+  type Answer = { institution: { personnelFlows: { totalCount: number; edges: { node: { status: string } }[] } } };
+  const counting = await t.execute<Answer, unknown>(query, { c: T1, x: false }, county());
+  const cancelled = await t.execute<Answer, unknown>(query, { c: T1, x: true }, county());
+  const all = await t.execute<Answer, unknown>(query, { c: T1 }, county());
+  expect(counting.data!.institution.personnelFlows.edges.every((e) => e.node.status !== 'CANCELLED')).toBe(true);
+  expect(cancelled.data!.institution.personnelFlows.edges.map((e) => e.node.status)).toEqual(['CANCELLED']);
+  expect(counting.data!.institution.personnelFlows.totalCount + 1).toBe(all.data!.institution.personnelFlows.totalCount);
+});
+
 test('institution flows filter by end, direction, kind and period, and page with cursors', async () => {
   type Page = { institution: { personnelFlows: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { externalId: string; status: string } }[] } } };
   const query = `query($c: String!, $end: FlowEnd, $d: Direction, $k: PersonnelFlowKind, $p: PeriodInput, $after: String) {

@@ -132,6 +132,27 @@ describe('out-of-county is not upward', () => {
     expect(elsewhere.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'institutionCode' });
   });
 
+  test('summing the summaries of every institution of a province counts out-of-county once: a partner has no member summary', async () => {
+    const period = { from: '2024-01-01', to: '2026-12-31' };
+    const province = t.token('PROVINCE', '420000');
+    const everyInstitution = await t.execute<{ institutions: { edges: { node: { kind: string; referralSummary: Record<string, number> | null; personnelSummary: { outOfCounty: { sentOut: number; receivedIn: number } } | null } }[] } }, unknown>(
+      `query($p: PeriodInput!, $after: String) { institutions(filter: { regionCode: "420000" }, first: 100, after: $after) {
+        edges { node { kind referralSummary(period: $p) { sentOutOfCounty receivedFromOutOfCounty } personnelSummary(period: $p) { outOfCounty { sentOut receivedIn } } } }
+      } }`,
+      { p: period },
+      province,
+    );
+    expect(everyInstitution.errors).toBeUndefined();
+    const nodes = everyInstitution.data!.institutions.edges.map((e) => e.node);
+    const partners = nodes.filter((n) => n.kind === 'EXTERNAL');
+    expect(partners.length).toBeGreaterThan(0);
+    expect(partners.every((n) => n.referralSummary === null && n.personnelSummary === null)).toBe(true);
+    // The first page holds the lead hospital (the only member with out-of-county referrals in the demo).
+    const sent = nodes.reduce((sum, n) => sum + (n.referralSummary?.sentOutOfCounty ?? 0), 0);
+    const group = await counts({ g: YX, p: period });
+    expect(sent).toBe(group.outOfCounty.sent);
+  });
+
   test('the migration sets out_of_county from the kinds of the ends', async () => {
     const prisma = t.gateway.db.prisma;
     await prisma.referral.updateMany({ where: { groupCode: YX }, data: { outOfCounty: false } });

@@ -2,7 +2,7 @@
 import { Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../module';
 import { connectionComplexity, type Page } from '../../common/pagination';
-import { CountyGroup, Institution } from '../structure';
+import { CountyGroup, Institution, isPartner } from '../structure';
 import { InstitutionFlowsArgs, PersonnelFlowsArgs, PersonnelSummaryArgs, YearArgs } from './personnel.args';
 import { LONG_TERM_DAYS } from './personnel.service';
 import { type PersonnelFlow, PersonnelFlowConnection } from './personnel-flow.type';
@@ -38,9 +38,16 @@ export class GroupPersonnelResolver {
 export class InstitutionPersonnelResolver {
   @SqlStatements(1)
   @FieldResolver(() => MemberPersonnelSummary, {
-    description: 'Flows into and out of the institution: the top-level counts are flows started in the period (events), `active` those overlapping it; out-of-county flows apart.',
+    nullable: true,
+    description:
+      'Flows into and out of the member: the top-level counts are flows started in the period (events), `active` those overlapping it; out-of-county flows apart. Null for an external partner: it is no member, and its flows with a group are that group\'s out-of-county figures, which a member summary of it would count a second time.',
   })
-  personnelSummary(@Root() institution: Institution, @Args(() => PersonnelSummaryArgs) { period, provenance }: PersonnelSummaryArgs, @Ctx() ctx: RequestContext): Promise<MemberPersonnelSummary> {
+  async personnelSummary(
+    @Root() institution: Institution,
+    @Args(() => PersonnelSummaryArgs) { period, provenance }: PersonnelSummaryArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<MemberPersonnelSummary | null> {
+    if (isPartner(institution)) return null;
     return ctx.personnel.memberSummary(institution, period, provenance);
   }
 

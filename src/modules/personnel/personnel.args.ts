@@ -22,10 +22,10 @@ registerEnumType(FlowEnd, { name: 'FlowEnd', description: 'Which end of a flow a
 
 @ArgsType()
 export class PersonnelFlowsArgs extends ConnectionArgs {
-  @Field(() => PeriodInput, { nullable: true, description: 'Only flows active in this period (overlapping it): what personnelSummary counts under `active`.' })
+  @Field(() => PeriodInput, { nullable: true, description: 'Only flows active in this period (overlapping it): what personnelSummary counts under `active` (with `cancelled: false`: cancelled flows are listed, as CANCELLED, unless filtered out, and count nowhere).' })
   period?: PeriodInput;
 
-  @Field(() => PeriodInput, { nullable: true, description: 'Only flows started in this period: what personnelSummary counts at its top level and under `started`.' })
+  @Field(() => PeriodInput, { nullable: true, description: 'Only flows started in this period: what personnelSummary counts at its top level and under `started` (with `cancelled: false`).' })
   startedIn?: PeriodInput;
 
   @Field(() => Direction, { nullable: true })
@@ -36,6 +36,9 @@ export class PersonnelFlowsArgs extends ConnectionArgs {
 
   @Field(() => Boolean, { nullable: true, description: 'true: only out-of-county flows (an external partner at one end); false: only in-group flows; omitted: both.' })
   outOfCounty?: boolean;
+
+  @Field(() => Boolean, { nullable: true, description: 'false: only flows that count (not cancelled); true: only cancelled ones; omitted: both.' })
+  cancelled?: boolean | null;
 
   @Field(() => ProvenanceFilter, { nullable: true, description: 'Only flows of these provenances (e.g. hide SYNTHETIC demo activity); every flow when omitted.' })
   provenance?: ProvenanceFilter;

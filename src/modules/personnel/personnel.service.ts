@@ -34,6 +34,7 @@ interface FlowListShape {
   direction?: Direction;
   kind?: PersonnelFlowKind;
   outOfCounty?: boolean;
+  cancelled?: boolean;
   provenances?: readonly Provenance[];
 }
 
@@ -79,7 +80,7 @@ function shapeKey(shape: FlowListShape): string {
   const period = shape.period ? periodKey(shape.period) : null;
   const startedIn = shape.startedIn ? periodKey(shape.startedIn) : null;
   const provenances = provenanceKey(shape.provenances);
-  return JSON.stringify([shape.owner, period, startedIn, shape.direction ?? null, shape.kind ?? null, shape.outOfCounty ?? null, provenances]);
+  return JSON.stringify([shape.owner, period, startedIn, shape.direction ?? null, shape.kind ?? null, shape.outOfCounty ?? null, shape.cancelled ?? null, provenances]);
 }
 
 const asDate = (value: Date | string) => (value instanceof Date ? value : new Date(`${value.slice(0, 10)}T00:00:00Z`));
@@ -103,6 +104,7 @@ export interface FlowFilter {
   direction?: Direction;
   kind?: PersonnelFlowKind;
   outOfCounty?: boolean;
+  cancelled?: boolean | null;
   provenance?: ProvenanceFilter;
 }
 
@@ -250,6 +252,7 @@ export class PersonnelService {
       direction: filter.direction,
       kind: filter.kind,
       outOfCounty: filter.outOfCounty ?? undefined,
+      cancelled: filter.cancelled ?? undefined,
       provenances: provenancesOf(filter.provenance),
     };
     return this.lists.page(shape, code, page);
@@ -264,6 +267,7 @@ export class PersonnelService {
     if (shape.direction) parts.push(Prisma.sql`f.direction::text = ${shape.direction}`);
     if (shape.kind) parts.push(Prisma.sql`f.kind::text = ${shape.kind}`);
     if (shape.outOfCounty !== undefined) parts.push(shape.outOfCounty ? Prisma.sql`f.out_of_county` : Prisma.sql`NOT f.out_of_county`);
+    if (shape.cancelled !== undefined) parts.push(shape.cancelled ? Prisma.sql`f.cancelled` : Prisma.sql`NOT f.cancelled`);
     parts.push(provenanceSql('f.provenance', shape.provenances));
     return Prisma.join(parts, ' AND ');
   }

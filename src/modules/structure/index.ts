@@ -33,7 +33,7 @@ export { CountyGroup } from './county-group.type';
 export { Institution } from './institution.type';
 export { InstitutionKind } from './structure.enums';
 export type { InstitutionRef, StructureService } from './structure.service';
-export { belongsTo, recordGroup, type MembershipOf, type RecordGroup } from './membership';
+export { belongsTo, isPartner, recordGroup, type MembershipOf, type RecordGroup } from './membership';
 
 // For other modules' demo loaders.
 export { buildStructureDemo, type DemoGroup, type DemoInstitution } from './structure.demo';

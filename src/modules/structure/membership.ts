@@ -2,6 +2,7 @@
 // no group, and may partner with several (one institution, whatever the number of groups). A record
 // between two institutions (a referral, a personnel flow) belongs to the group of its member end;
 // its other end is a member of that group or one of its partners. Pure rules, unit-tested.
+import { InstitutionKind } from '../../generated/prisma/enums';
 
 /** What a rule needs to know of one end of a record. */
 export interface MembershipOf {
@@ -36,4 +37,9 @@ export function recordGroup(from: MembershipOf, to: MembershipOf): RecordGroup {
     return { ok: false, code: 'CROSS_GROUP', message: `"${other.code}" ${relation} the group ${groupCode} of "${from.groupCode === groupCode ? from.code : to.code}"`, field: other === to ? 'toCode' : 'fromCode' };
   }
   return { ok: true, groupCode, outOfCounty: from.groupCode === null || to.groupCode === null };
+}
+
+/** An external partner (no member of any group): it has no member figures of its own. */
+export function isPartner(institution: { kind: InstitutionKind }): boolean {
+  return institution.kind === InstitutionKind.EXTERNAL;
 }
