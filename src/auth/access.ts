@@ -100,6 +100,11 @@ export class Access {
     return this.readableGroups;
   }
 
+  /** Whether the token reads whole groups (every role but an institution's, which reads its own part). */
+  get readsWholeGroups(): boolean {
+    return this.principal.role !== Role.INSTITUTION;
+  }
+
   /** The institution an INSTITUTION token stands for; undefined for the other roles. */
   get ownInstitution(): string | undefined {
     return this.principal.role === Role.INSTITUTION ? this.principal.scope : undefined;

@@ -107,12 +107,12 @@ describe.each(cases)('$role $scope', ({ role, scope, groups, institutions }) => 
   // A token that sees no institution has no nested path to walk (its lists are checked above).
   (institutions.length ? test : test.skip)('nested paths hold only rows in scope', async () => {
     expect.hasAssertions();
-    type Node = { code: string; parent: { code: string } | null; group: { lead: { code: string } | null; memberCount: number; members: { totalCount: number; edges: { node: { code: string; children: { totalCount: number; edges: { node: { code: string } }[] } } }[] }; partners: { edges: { node: { code: string } }[] } } };
+    type Node = { code: string; parent: { code: string } | null; group: { lead: { code: string } | null; memberCount: number; readInFull: boolean; members: { totalCount: number; edges: { node: { code: string; children: { totalCount: number; edges: { node: { code: string } }[] } } }[] }; partners: { edges: { node: { code: string } }[] } } };
     const kindOf = (c: string) => demo.institutions.find((x) => x.code === c)!.kind;
     for (const code of institutions.filter((c) => kindOf(c) !== 'EXTERNAL').slice(0, 3)) {
       const r = await t.execute<{ institution: Node }, unknown>(
         `query($c: String!) { institution(code: $c) { code parent { code }
-           group { lead { code } partners { edges { node { code } } } memberCount
+           group { lead { code } partners { edges { node { code } } } memberCount readInFull
              members(kind: TOWNSHIP_HEALTH_CENTER, first: 20) { totalCount edges { node { code children(first: 30) { totalCount edges { node { code } } } } } } } } }`,
         { c: code },
         token(),
@@ -129,6 +129,8 @@ describe.each(cases)('$role $scope', ({ role, scope, groups, institutions }) => 
       for (const reachedCode of reached) expect(institutions).toContain(reachedCode);
       const members = institutions.filter((c) => demo.institutions.find((x) => x.code === c)!.kind !== 'EXTERNAL');
       expect(node.group.memberCount).toBe(members.length);
+      // The count covers what the token reads, and the group says whether that is all of it.
+      expect(node.group.readInFull).toBe(members.length === demo.institutions.filter((x) => x.groupCode === demo.institutions.find((y) => y.code === code)!.groupCode).length);
       const townships = institutions.filter((c) => demo.institutions.find((x) => x.code === c)!.kind === 'TOWNSHIP_HEALTH_CENTER');
       expect(node.group.members.totalCount).toBe(townships.length);
     }

@@ -30,12 +30,20 @@ export class CountyGroupResolver {
     return group.leadCode ? ctx.structure.institution(group.leadCode) : null;
   }
 
-  @FieldResolver(() => [MemberCount], { description: 'Members per kind, every member kind listed (external partners excluded).' })
+  @FieldResolver(() => Boolean, {
+    description:
+      'Whether the caller reads the whole group. False for an institution\'s token: it reads itself and the institutions directly under it, so every list, count and figure under this group (memberCount, members, personnelSummary, personnelFlows …) covers that part only, never the whole group.',
+  })
+  readInFull(@Ctx() ctx: RequestContext): boolean {
+    return ctx.access.readsWholeGroups;
+  }
+
+  @FieldResolver(() => [MemberCount], { description: 'Members per kind, every member kind listed (external partners excluded); the part the caller reads (see readInFull).' })
   memberCounts(@Root() group: CountyGroup, @Ctx() ctx: RequestContext): Promise<MemberCount[]> {
     return ctx.structure.memberCounts(group.code);
   }
 
-  @FieldResolver(() => Int, { description: 'All members, the lead hospital included (external partners excluded).' })
+  @FieldResolver(() => Int, { description: 'All members, the lead hospital included (external partners excluded); those the caller reads (see readInFull).' })
   async memberCount(@Root() group: CountyGroup, @Ctx() ctx: RequestContext): Promise<number> {
     const counts = await ctx.structure.memberCounts(group.code);
     return counts.reduce((sum, c) => sum + c.count, 0);
