@@ -1,7 +1,8 @@
 // The migration that adds provenance and out_of_county to the personnel tables keeps the rows a
 // database holds valid: a flow with an external end becomes out-of-county (it must stop counting as
 // the group's upward or downward), API rows stay SOURCE_SYSTEM, and an earlier demo seed's rows (and
-// their people) get the provenance the demo now gives them.
+// their people) get the provenance the demo now gives them, unless a source system changed them after the
+// seed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -21,7 +22,7 @@ afterAll(() => db?.close());
 
 const YX = 'YGT-420322-YX';
 
-test('existing flows: out_of_county from the kinds of the ends; provenance SOURCE_SYSTEM, demo rows their own', async () => {
+test('existing flows: out_of_county from the kinds of the ends; provenance SOURCE_SYSTEM, demo rows their own unless changed through the API', async () => {
   await db.exec(`
     INSERT INTO region (code, name, level) VALUES ('420322', '郧西县', 'COUNTY');
     INSERT INTO county_group (code, name, region_code, prefecture_code, province_code, updated_at) VALUES ('${YX}', '郧西', '420322', '420300', '420000', now());
@@ -39,6 +40,14 @@ test('existing flows: out_of_county from the kinds of the ends; provenance SOURC
   await flow('hr', 'FROM-XIEHE', 'E01', 'L01', 'DOWNWARD', 'CLINIC_SESSION');
   await flow(`demo-hr-${YX.toLowerCase()}`, 'YX-2021-EXPERT-1', 'L01', 'T01', 'DOWNWARD', 'CLINIC_SESSION');
   await flow(`demo-hr-${YX.toLowerCase()}`, '2025-T1-DOWN-1', 'L01', 'T01', 'DOWNWARD', 'PERIODIC');
+  // Demo rows a source system changed through the API after the seed (the old recorder's UPDATE moved
+  // updated_at; the demo loader's createMany stored created_at = updated_at): they are its records now.
+  await flow(`demo-hr-${YX.toLowerCase()}`, 'YX-2021-EXPERT-2', 'L01', 'T01', 'DOWNWARD', 'CLINIC_SESSION');
+  await flow(`demo-hr-${YX.toLowerCase()}`, '2025-T1-DOWN-2', 'L01', 'T01', 'DOWNWARD', 'PERIODIC');
+  await db.exec(`UPDATE personnel_flow SET end_date = '2024-06-30', updated_at = created_at + interval '3 days' WHERE external_id IN ('YX-2021-EXPERT-2', '2025-T1-DOWN-2')`);
+  // A demo person the source system rewrote (its flow untouched) is its record too.
+  await flow(`demo-hr-${YX.toLowerCase()}`, 'YX-2021-EXPERT-3', 'L01', 'T01', 'DOWNWARD', 'CLINIC_SESSION');
+  await db.exec(`UPDATE staff SET name = '改名', updated_at = created_at + interval '1 day' WHERE external_id = 'S-YX-2021-EXPERT-3'`);
 
   // The upgrade: every migration of #9 in order, up to this one (the structure one before it makes 协和 a partner).
   for (const name of listMigrationNames().filter((n) => n >= FIRST_OF_9 && n <= MIGRATION)) await db.exec(sqlOf(name));
@@ -52,5 +61,8 @@ test('existing flows: out_of_county from the kinds of the ends; provenance SOURC
     ['FROM-XIEHE', true, 'SOURCE_SYSTEM', null, 'SOURCE_SYSTEM'],
     ['YX-2021-EXPERT-1', false, 'INVENTED', '003_02c43f90991c12c3.txt', 'INVENTED'],
     ['2025-T1-DOWN-1', false, 'SYNTHETIC', null, 'SYNTHETIC'],
+    ['YX-2021-EXPERT-2', false, 'SOURCE_SYSTEM', null, 'SOURCE_SYSTEM'],
+    ['2025-T1-DOWN-2', false, 'SOURCE_SYSTEM', null, 'SOURCE_SYSTEM'],
+    ['YX-2021-EXPERT-3', false, 'INVENTED', '003_02c43f90991c12c3.txt', 'SOURCE_SYSTEM'],
   ]);
 });

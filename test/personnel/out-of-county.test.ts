@@ -100,3 +100,16 @@ test('out-of-county flows are stored as such and counted apart from in-group upw
   );
   expect(longTerm.data!.countyGroup.longTermStationedPhysicians).toBe(0);
 });
+
+test("an external partner's staff appear only on out-of-county flows: in the group they would count as the group's own support", async () => {
+  const xiehe = partners.find((p) => p.name.includes('协和'))!;
+  const partnerStaff = (id: string) => ({ externalId: `S-${id}`, name: '协和专家丙', homeCode: xiehe.code, title: 'SENIOR', profession: 'PHYSICIAN' });
+  const results = await send([
+    flow('HOME-IN-GROUP', { staff: partnerStaff('HOME-IN-GROUP'), fromCode: LEAD, toCode: T01, kind: 'STATIONED', startDate: '2019-06-01', endDate: '2019-06-30' }),
+    flow('HOME-OOC', { staff: partnerStaff('HOME-OOC'), fromCode: xiehe.code, toCode: T01, kind: 'CLINIC_SESSION', startDate: '2019-06-01', endDate: '2019-06-30' }),
+  ]);
+  expect(results.map((r) => [r.status, r.error?.code ?? null, r.error?.field ?? null])).toEqual([
+    ['REJECTED', 'PARTNER_STAFF_IN_COUNTY', 'staff.homeCode'],
+    ['CREATED', null, null],
+  ]);
+});

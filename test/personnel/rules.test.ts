@@ -85,8 +85,14 @@ describe('checkFlow: a record alone', () => {
     ['a posting as deputy head sent up', up('F', { kind: 'DEPUTY_HEAD' }), 'KIND_DOES_NOT_FIT_DIRECTION', 'kind'],
     ['nurses posted laterally', flow('F', { toCode: 'C01', lateral: true, kind: 'NURSE_POSTING' }), 'KIND_DOES_NOT_FIT_DIRECTION', 'kind'],
     ['a stationed posting at an upper hospital', flow('F', { toCode: 'E01', kind: 'STATIONED' }), 'KIND_DOES_NOT_FIT_DIRECTION', 'kind'],
+    ["an external partner's staff member between members", flow('F', { staff: { externalId: 'S', name: 'x', homeCode: 'E01' } } as never), 'PARTNER_STAFF_IN_COUNTY', 'staff.homeCode'],
   ])('rejects %s', (_what, input, code, field) => {
-    expect(violation(() => check(input))).toEqual({ code, field });
+    // The rules of a record's own content once its ends are known come back with it (judgeFlows
+    // applies them with the stored flow: a replay of an accepted flow is not judged again).
+    expect(violation(() => {
+      const [first] = check(input).violations;
+      if (first) throw first;
+    })).toEqual({ code, field });
   });
 
   test('accepts a declared lateral move of a kind that may be lateral', () => {
@@ -189,6 +195,45 @@ describe('judgeFlows: "派一送一" pairs', () => {
     // U-1 overlaps U-0 of the same person and is rejected; D-1, accepted on U-1's strength in the first pass, must follow.
     const result = judge([up('U-0'), flow('D-1', { pairedExternalId: 'U-1' }), up('U-1')]);
     expect(result).toEqual({ accepted: [0], rejected: { 1: ['PAIR_NOT_FOUND', 'pairedExternalId'], 2: ['OVERLAPPING_FLOW', 'startDate'] } });
+  });
+});
+
+describe('judgeFlows: flows stored before today\'s rules', () => {
+  /** A stored flow as an earlier build accepted it: its hash is that of `input`. */
+  const storedAs = (input: PersonnelFlowInput, direction: 'DOWNWARD' | 'UPWARD', staff = input.staff.externalId) => ({
+    flow: [recordKey('his', input.externalId), stateOfStored({
+      source: 'his', externalId: input.externalId, direction, groupCode: G, fromCode: input.fromCode, toCode: input.toCode, outOfCounty: false,
+      startDate: input.startDate, endDate: input.endDate ?? null, cancelled: false, pairedExternalId: input.pairedExternalId ?? null, contentHash: hashRecord(input, G),
+    })] as const,
+    staff: [recordKey('his', input.externalId), recordKey('his', staff)] as const,
+  });
+  const storedFlows = (...rows: ReturnType<typeof storedAs>[]): StoredFlows => ({
+    flows: new Map(rows.map((r) => r.flow)),
+    staffOf: new Map(rows.map((r) => r.staff)),
+    staffGroups: new Map(),
+  });
+
+  test('a replay of a stored flow that breaks a rule of its content is accepted; a change is not; a cancellation is', () => {
+    const training = flow('F-1', { kind: 'TRAINING' });
+    const stored = storedFlows(storedAs(training, 'DOWNWARD'));
+    expect(judge([training], stored)).toEqual({ accepted: [0], rejected: {} });
+    expect(judge([{ ...training, endDate: day('2025-06-30') }], stored).rejected).toEqual({ 0: ['KIND_DOES_NOT_FIT_DIRECTION', 'kind'] });
+    expect(judge([{ ...training, cancelled: true }], stored).accepted).toEqual([0]);
+    // A cancellation still keeps its dates sound.
+    expect(judge([{ ...training, cancelled: true, endDate: day('2025-01-01') }], stored).rejected).toEqual({ 0: ['END_BEFORE_START', 'endDate'] });
+    // Not stored: a cancelled record is judged as any new one.
+    expect(judge([{ ...training, externalId: 'F-NEW', cancelled: true }], stored).rejected).toEqual({ 0: ['KIND_DOES_NOT_FIT_DIRECTION', 'kind'] });
+  });
+
+  test('a stored pair that breaks the pairing rules: both halves replay, the partner changes freely, a pair that held is still guarded', () => {
+    const down = flow('D-1', { toCode: 'T02', pairedExternalId: 'U-1' }); // other member
+    const upward = up('U-1');
+    const stored = storedFlows(storedAs(down, 'DOWNWARD'), storedAs(upward, 'UPWARD'));
+    expect(judge([down, upward], stored).accepted).toEqual([0, 1]);
+    expect(judge([{ ...upward, endDate: day('2025-06-30') }], stored).accepted).toEqual([0]);
+    expect(judge([{ ...down, endDate: day('2025-06-30') }], stored).rejected).toEqual({ 0: ['PAIR_OTHER_MEMBER', 'pairedExternalId'] });
+    const held = storedFlows(storedAs({ ...down, toCode: 'T01' }, 'DOWNWARD'), storedAs(upward, 'UPWARD'));
+    expect(judge([{ ...upward, fromCode: 'T02' }], held).rejected).toEqual({ 0: ['PAIR_CONFLICT', 'externalId'] });
   });
 });
 

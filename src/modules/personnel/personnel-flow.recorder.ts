@@ -9,7 +9,7 @@ import { FROM_SOURCE_SYSTEM, Provenance, type ProvenanceColumns } from '../../co
 import { recordKey } from '../../common/record-key';
 import type { StructureService } from '../structure';
 import type { PersonnelFlowInput } from './personnel-flow.input';
-import { checkFlow, hashRecord, judgeFlows, maskIdNumber, prepareFlow, stateOfStored, type Candidate, type EndRef, type PreparedFlow } from './personnel-flow.rules';
+import { checkFlow, judgeFlows, maskIdNumber, prepareFlow, stateOfStored, type Candidate, type EndRef, type PreparedFlow } from './personnel-flow.rules';
 import type { PersonnelFlow } from './personnel-flow.type';
 
 type StoredFlowRow = ProvenanceColumns & { id: number; contentHash: string; staffId: number };
@@ -119,7 +119,7 @@ export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Pr
     const results = new Map<number, Written<PersonnelFlow>>();
     // Staff: the last record of the batch that changes something and names a person says who they
     // are now. A replayed (UNCHANGED) record carries old staff data and must not roll it back.
-    const changing = accepted.filter((c) => c.stored?.contentHash !== hashRecord(c.input, c.groupCode));
+    const changing = accepted.filter((c) => c.stored?.contentHash !== c.contentHash);
     const lastStaff = new Map(changing.map((c) => [c.staffKey, c]));
     const staffIds = new Map<string, number>();
     const newStaff: Prisma.StaffCreateManyInput[] = [];
@@ -181,7 +181,7 @@ export class PersonnelFlowRecorder implements BatchWriter<PersonnelFlowInput, Pr
         cancelled: c.cancelled,
         pairedExternalId: i.pairedExternalId ?? null,
       };
-      const contentHash = hashRecord(i, c.groupCode);
+      const contentHash = c.contentHash;
       const existing = c.stored;
       if (existing && existing.contentHash === contentHash) {
         const provenance = { provenance: existing.provenance, article: existing.article, provenanceNote: existing.provenanceNote };

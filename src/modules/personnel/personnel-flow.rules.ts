@@ -34,6 +34,14 @@ export interface Candidate {
   start: number;
   end: number | null;
   cancelled: boolean;
+  /** hashRecord of the record: equal to the stored flow's, it is a replay (UNCHANGED). */
+  contentHash: string;
+  /**
+   * The rules of the record's own content it breaks, in order (kind and direction, lateral, dates,
+   * home). Judged with the stored flow: a replay of what was accepted stays UNCHANGED whatever rules
+   * came since, and cancelling a stored flow is always possible (a cancelled flow counts nowhere).
+   */
+  violations: RuleViolation[];
 }
 
 /** What the overlap and pair rules need to know of a flow, stored or incoming. */
@@ -49,6 +57,8 @@ export interface FlowState {
   end: number | null;
   cancelled: boolean;
   pairedKey: string | null;
+  /** A stored flow's content hash. */
+  contentHash?: string;
 }
 
 /** The stored flows and staff a batch is judged against. */
@@ -149,19 +159,8 @@ export function checkFlow({ index, key, input }: PreparedFlow, refs: Map<string,
   }
 
   const direction = directionOf(from.level, to.level);
-  if (direction === Direction.LATERAL && !input.lateral) {
-    throw new RuleViolation('LATERAL_NOT_DECLARED', 'Both ends are at the same level: declare the move with lateral: true', 'lateral');
-  }
-  if (direction !== Direction.LATERAL && input.lateral) {
-    throw new RuleViolation('NOT_LATERAL', `lateral is true but the move is ${direction} (the ends are at different levels)`, 'lateral');
-  }
-  if (!kindFitsDirection(input.kind, direction)) {
-    throw new RuleViolation(KIND_DOES_NOT_FIT_DIRECTION, `A ${input.kind} flow goes ${directionsOfKind(input.kind)}; this one is ${direction}`, 'kind');
-  }
   const start = day(input.startDate);
   const end = input.endDate ? day(input.endDate) : null;
-  if (end !== null && end < start) throw new RuleViolation('END_BEFORE_START', 'endDate is before startDate', 'endDate');
-  if (input.pairedExternalId === input.externalId) throw new RuleViolation('PAIR_SELF', 'A flow cannot be paired with itself', 'pairedExternalId');
   return {
     index,
     input,
@@ -173,7 +172,40 @@ export function checkFlow({ index, key, input }: PreparedFlow, refs: Map<string,
     start,
     end,
     cancelled: input.cancelled === true,
+    contentHash: hashRecord(input, group.groupCode),
+    violations: contentViolations(input, direction, home, group.outOfCounty, start, end),
   };
+}
+
+/** The code of a flow in the group whose person is employed by an external partner. */
+export const PARTNER_STAFF_IN_COUNTY = 'PARTNER_STAFF_IN_COUNTY';
+
+/** The rules of a record's own content once its ends are known, in order: checkFlow keeps every one broken for judgeFlows. */
+function contentViolations(input: PersonnelFlowInput, direction: Direction, home: EndRef, outOfCounty: boolean, start: number, end: number | null): RuleViolation[] {
+  const broken: RuleViolation[] = [];
+  if (direction === Direction.LATERAL && !input.lateral) {
+    broken.push(new RuleViolation('LATERAL_NOT_DECLARED', 'Both ends are at the same level: declare the move with lateral: true', 'lateral'));
+  }
+  if (direction !== Direction.LATERAL && input.lateral) {
+    broken.push(new RuleViolation('NOT_LATERAL', `lateral is true but the move is ${direction} (the ends are at different levels)`, 'lateral'));
+  }
+  if (!kindFitsDirection(input.kind, direction)) {
+    broken.push(new RuleViolation(KIND_DOES_NOT_FIT_DIRECTION, `A ${input.kind} flow goes ${directionsOfKind(input.kind)}; this one is ${direction}`, 'kind'));
+  }
+  if (end !== null && end < start) broken.push(new RuleViolation('END_BEFORE_START', 'endDate is before startDate', 'endDate'));
+  if (input.pairedExternalId === input.externalId) broken.push(new RuleViolation('PAIR_SELF', 'A flow cannot be paired with itself', 'pairedExternalId'));
+  // An external partner's staff member is not the group's: their only flows are to or from their
+  // employer's side (out-of-county); inside the county they would count as the group's own support.
+  if (home.groupCode === null && !outOfCounty) {
+    broken.push(
+      new RuleViolation(
+        PARTNER_STAFF_IN_COUNTY,
+        `"${home.code}" is an external partner: its staff appear only on out-of-county flows (one end an external partner), not between members`,
+        'staff.homeCode',
+      ),
+    );
+  }
+  return broken;
 }
 
 /** A stored flow row as the rules see it. */
@@ -189,6 +221,7 @@ export function stateOfStored(row: {
   endDate: Date | null;
   cancelled: boolean;
   pairedExternalId: string | null;
+  contentHash?: string;
 }): FlowState {
   return {
     key: recordKey(row.source, row.externalId),
@@ -202,6 +235,7 @@ export function stateOfStored(row: {
     end: row.endDate ? day(row.endDate) : null,
     cancelled: row.cancelled,
     pairedKey: row.pairedExternalId ? recordKey(row.source, row.pairedExternalId) : null,
+    contentHash: row.contentHash,
   };
 }
 
@@ -247,6 +281,21 @@ export function judgeFlows(
   }
 }
 
+/** The content rules a cancellation of a stored flow still meets (its dates and keys stay sound). */
+const CONTENT_RULES_KEPT_ON_CANCEL = new Set(['END_BEFORE_START', 'PAIR_SELF']);
+
+/**
+ * The rule of its own content a record breaks, judged with the stored flow of its key. A replay of the
+ * stored flow breaks none (it was accepted; the rules it meets are checked no more). Cancelling a
+ * stored flow is always possible: a cancelled flow counts nowhere, so no rule of how it would count
+ * (kind, lateral, home) may keep it counting.
+ */
+function contentViolation(c: Candidate, existing: FlowState | undefined): RuleViolation | undefined {
+  if (existing?.contentHash === c.contentHash) return undefined;
+  const cancelsStored = existing !== undefined && c.cancelled;
+  return c.violations.find((v) => !cancelsStored || CONTENT_RULES_KEPT_ON_CANCEL.has(v.code));
+}
+
 /** One pass over the batch: which records pass the rules that need stored flows, and why not. */
 function judgeOnce(
   candidates: Candidate[],
@@ -258,6 +307,8 @@ function judgeOnce(
   const staffOfFlow = new Map(stored.staffOf);
   const accepted: Candidate[] = [];
   const rejected = new Map<number, RuleViolation>();
+  // A pair may name a later record of the batch: one that breaks a rule of its own content is not there to pair with.
+  const alive = candidates.filter((c) => !contentViolation(c, stored.flows.get(c.key)));
   for (const c of candidates) {
     try {
       const early = cascaded.get(c.index);
@@ -286,7 +337,17 @@ function judgeOnce(
         }
       }
       const next = stateOfCandidate(c);
-      checkPairs(next, state, candidates);
+      // A replay of a stored flow was accepted once: it stays UNCHANGED whatever rules came since (an
+      // HR system resends its history), and a stored legacy pair that breaks them simply does not count.
+      if (existing?.contentHash === c.contentHash) {
+        state.set(c.key, next);
+        staffOfFlow.set(c.key, c.staffKey);
+        accepted.push(c);
+        continue;
+      }
+      const violation = contentViolation(c, existing);
+      if (violation) throw violation;
+      checkPairs(next, state, alive);
       state.set(c.key, next);
       staffOfFlow.set(c.key, c.staffKey);
       accepted.push(c);
@@ -315,20 +376,21 @@ export function checkPairs(next: FlowState, state: Map<string, FlowState>, batch
     return c ? stateOfCandidate(c) : undefined;
   };
   const notFound = (key: string) => new RuleViolation('PAIR_NOT_FOUND', `No flow ${externalIdOf(key)} of the same source to pair with`, 'pairedExternalId');
-  const validate = (partner: FlowState, field: string) => {
+  // Whether `partner` pairs with `self` (the flow as it comes, or as it was stored).
+  const validate = (partner: FlowState, field: string, self: FlowState = next) => {
     // Another group's flow is not there for this one (the recorder never reads it): nothing of it is told.
-    if (partner.groupCode !== next.groupCode) throw notFound(partner.key);
+    if (partner.groupCode !== self.groupCode) throw notFound(partner.key);
     const pairsUp = (a: Direction, b: Direction) =>
       (a === Direction.DOWNWARD && b === Direction.UPWARD) || (a === Direction.UPWARD && b === Direction.DOWNWARD);
-    if (!pairsUp(next.direction, partner.direction)) {
-      throw new RuleViolation('PAIR_SAME_DIRECTION', `A pair joins one DOWNWARD and one UPWARD flow; ${partner.externalId} is ${partner.direction} and this one ${next.direction}`, field);
+    if (!pairsUp(self.direction, partner.direction)) {
+      throw new RuleViolation('PAIR_SAME_DIRECTION', `A pair joins one DOWNWARD and one UPWARD flow; ${partner.externalId} is ${partner.direction} and this one ${self.direction}`, field);
     }
-    const outside = [next, partner].find((f) => f.outOfCounty);
+    const outside = [self, partner].find((f) => f.outOfCounty);
     if (outside) {
-      const which = outside === next ? 'this one' : `flow ${partner.externalId}`;
+      const which = outside === self ? 'this one' : `flow ${partner.externalId}`;
       throw new RuleViolation('PAIR_OUT_OF_COUNTY', `Out-of-county flows (an external partner at one end) never pair; ${which} is one`, field);
     }
-    const [down, up] = next.direction === Direction.DOWNWARD ? [next, partner] : [partner, next];
+    const [down, up] = self.direction === Direction.DOWNWARD ? [self, partner] : [partner, self];
     if (down.toCode !== up.fromCode) {
       throw new RuleViolation(
         'PAIR_OTHER_MEMBER',
@@ -338,7 +400,7 @@ export function checkPairs(next: FlowState, state: Map<string, FlowState>, batch
     }
     const year = (f: FlowState) => new Date(f.start).getUTCFullYear();
     if (year(down) !== year(up)) {
-      throw new RuleViolation('PAIR_OTHER_YEAR', `A pair starts in one calendar year: ${next.externalId} starts in ${year(next)}, ${partner.externalId} in ${year(partner)}`, field);
+      throw new RuleViolation('PAIR_OTHER_YEAR', `A pair starts in one calendar year: ${self.externalId} starts in ${year(self)}, ${partner.externalId} in ${year(partner)}`, field);
     }
   };
   if (next.cancelled) return;
@@ -358,11 +420,25 @@ export function checkPairs(next: FlowState, state: Map<string, FlowState>, batch
     if (next.pairedKey && next.pairedKey !== declarer.key) {
       throw new RuleViolation('PAIR_TAKEN', `This flow is already paired with ${declarer.externalId}`, 'pairedExternalId');
     }
+    // A stored pair that already broke the rules (sent before they held) does not count: this change cannot break it.
+    const before = state.get(next.key);
+    if (before && !before.cancelled && !holds(() => validate(declarer, 'externalId', before))) continue;
     try {
       validate(declarer, 'externalId');
     } catch (error) {
       throw new RuleViolation('PAIR_CONFLICT', `Flow ${declarer.externalId} is paired with this one, which the change would break: ${(error as Error).message}`, 'externalId');
     }
+  }
+}
+
+/** Whether a check passes (a broken rule is false; anything else still throws). */
+function holds(check: () => void): boolean {
+  try {
+    check();
+    return true;
+  } catch (error) {
+    if (error instanceof RuleViolation) return false;
+    throw error;
   }
 }
 
