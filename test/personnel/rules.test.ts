@@ -100,12 +100,11 @@ describe('checkFlow: a record alone', () => {
     expect(check(flow('F', { toCode: 'C01', lateral: true, kind: 'CLINIC_SESSION' })).direction).toBe('LATERAL');
   });
 
-  test('an idNumber of 330,000 × U+FDFA is refused by its length before it is normalised (NFKC made 6 M characters of it: 277 ms)', () => {
+  test('an idNumber of 330,000 × U+FDFA is refused by its raw length before it is normalised (NFKC makes 6 M characters of it)', () => {
     const base = flow('F');
     const long = { ...base, staff: { ...base.staff, idNumber: '\uFDFA'.repeat(330_000) } };
-    const started = performance.now();
-    expect(() => prepareFlow(long, 0)).toThrow(expect.objectContaining({ code: 'INVALID_ID_NUMBER', field: 'staff.idNumber' }));
-    expect(performance.now() - started).toBeLessThan(100);
+    // Refused by its raw length ("far too long"), never normalised: a wall-clock bound failed on a busy machine.
+    expect(() => prepareFlow(long, 0)).toThrow(expect.objectContaining({ code: 'INVALID_ID_NUMBER', field: 'staff.idNumber', message: expect.stringContaining('is far too long') }));
   });
 });
 
