@@ -185,7 +185,9 @@ describe('local time and the green channel', () => {
     expectOutcomes(await batch([rec('G-20', { ...moments, admittedAt: '2019-10-12T11:10:00+08:00' })]), [['REJECTED', 'ADMITTED_AT_CONFLICT', 'admittedAt']]);
     expectOutcomes(await batch([rec('G-20', { ...moments, firstContactAt: '2019-10-12T09:40:00+08:00' })]), [['REJECTED', 'FIRST_CONTACT_CONFLICT', 'firstContactAt']]);
     expectOutcomes(await batch([rec('G-20')]), [['UNCHANGED', null, null]]);
-    // A completion before the stored admission: the record's COMPLETED step is at fault when it omits the admission.
+    // A completion before the stored admission (which cannot change), the record omitting it: the
+    // record's COMPLETED step is at fault. A record that contradicts itself is at fault on the moment it
+    // sends, as on create.
     expectOutcomes(await batch([rec('G-20', { history: completed })]), [['REJECTED', 'ADMITTED_AFTER_COMPLETION', 'history.2.at']]);
     expectOutcomes(await batch([rec('G-20', { history: completed, admittedAt: moments.admittedAt })]), [['REJECTED', 'ADMITTED_AFTER_COMPLETION', 'admittedAt']]);
     // A corrected request before the stored first contact: the request is at fault.
@@ -204,6 +206,12 @@ describe('local time and the green channel', () => {
     );
     expect(codeOf(complete)).toEqual({ code: 'BAD_USER_INPUT', field: 'at' });
     expect(complete.errors![0].message).toMatch(/after the completion/);
+    const again = await t.execute(
+      `mutation($id: ID!, $a: DateTime) { transitionReferral(id: $id, to: COMPLETED, at: "2019-10-12T10:45:00+08:00", admittedAt: $a) { status } }`,
+      { id: String(stored.id), a: moments.admittedAt },
+      source(),
+    );
+    expect(codeOf(again)).toEqual({ code: 'BAD_USER_INPUT', field: 'at' });
     // Once the admission is not contradicted, it completes.
     expectOutcomes(await batch([rec('G-20', { history: [...history, { status: 'COMPLETED', at: '2019-10-12T12:00:00+08:00' }] })]), [['UPDATED', null, null]]);
   });

@@ -36,12 +36,16 @@ function groupKey(r: { groupCode: string; source: string; externalId: string }):
   return recordKey(r.groupCode, recordKey(r.source, r.externalId));
 }
 
-/** Where a conflict between the merged moments and history is reported (see MomentFields). */
-function momentFieldsOf(sent: ClinicalMoments, times: StatusTimes): MomentFields {
+/**
+ * Where a conflict between the merged moments and history is reported (see MomentFields): on a moment
+ * the record brings to the referral; a stored one (sent again or not) cannot change, so the record's
+ * request or COMPLETED step is at fault.
+ */
+function momentFieldsOf(stored: ClinicalMoments, sent: ClinicalMoments, times: StatusTimes): MomentFields {
   const completion = historyOf(times).findIndex((step) => step.status === ReferralStatus.COMPLETED);
   return {
-    firstContactAt: sent.firstContactAt ? 'firstContactAt' : 'requestedAt',
-    admittedAt: sent.admittedAt || completion < 0 ? 'admittedAt' : `history.${completion}.at`,
+    firstContactAt: sent.firstContactAt && !stored.firstContactAt ? 'firstContactAt' : 'requestedAt',
+    admittedAt: (sent.admittedAt && !stored.admittedAt) || completion < 0 ? 'admittedAt' : `history.${completion}.at`,
   };
 }
 
@@ -126,8 +130,9 @@ export class ReferralRecorder implements BatchWriter<RecordReferralInput, Prepar
       try {
         const times = mergeHistories(timesOf(row), p.content.times);
         // A moment the record omits keeps its stored value (a stored one never changes); the merged ones
-        // must fit the merged history, and a stored one that does not is the fault of the step the record sent.
-        const moments = checkMoments(times, mergeMoments(momentsOf(row), p.content.moments), this.now, momentFieldsOf(p.content.moments, times));
+        // must fit the merged history, and a stored one that does not is the fault of the time the record sent.
+        const stored = momentsOf(row);
+        const moments = checkMoments(times, mergeMoments(stored, p.content.moments), this.now, momentFieldsOf(stored, p.content.moments, times));
         const content = { ...p.content, times, moments };
         const hash = contentHash(content);
         if (hash === row.contentHash) accepted.push({ index: p.index, action: 'keep', row });

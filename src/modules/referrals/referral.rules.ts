@@ -172,9 +172,9 @@ export const NO_MOMENTS: ClinicalMoments = { firstContactAt: null, admittedAt: n
 export const MAX_FIRST_CONTACT_LEAD_MS = 7 * 24 * 60 * 60_000;
 
 /**
- * The input fields a moment's conflict with the history is reported on. A moment the caller sent is
- * at fault on its own field (the defaults); a stored one it did not send is not, and the step the
- * caller did send is named instead (`requestedAt`, `at`, `history.<i>.at`).
+ * The input fields a moment's conflict with the history is reported on. A moment the caller brings is
+ * at fault on its own field (the defaults); a stored one cannot change, so the time the caller sent
+ * is named instead (`requestedAt`, `at`, `history.<i>.at`).
  */
 export interface MomentFields {
   /** Where a first contact after the request, or too long before it, is reported. */

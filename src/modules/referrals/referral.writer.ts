@@ -188,10 +188,10 @@ export class ReferralWriter {
         if (repeat && !addsAdmission) return toReferral(row);
         const next = repeat ? times : { ...times, [STATUS_TIME[to]]: when };
         // First contact and the request do not change here: only the admission is checked against the
-        // new step; a stored admission the step contradicts is the fault of `at`, the time sent.
+        // new step; a stored admission (which cannot change) the step contradicts is the fault of `at`.
         const admitted = checkMoments(next, { firstContactAt: null, admittedAt: admittedAt ?? row.admittedAt }, undefined, {
           firstContactAt: 'firstContactAt',
-          admittedAt: admittedAt ? 'admittedAt' : 'at',
+          admittedAt: row.admittedAt ? 'at' : 'admittedAt',
         }).admittedAt;
         const moments = { firstContactAt: row.firstContactAt, admittedAt: admitted };
         const updatedAt = new Date();
