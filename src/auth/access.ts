@@ -174,7 +174,8 @@ export class Access {
   /**
    * Whether the token may write a record between two institutions (a referral): a source system for
    * two ends in its group; an institution from itself (writeFrom) to an institution it deals with in
-   * its group: one directly under it, the one it is under, or a county-level member or external
+   * its group: one directly under it, the one it is under, one of the same level under the same parent
+   * (a sibling township or village clinic: a lateral referral), or a county-level member or external
    * partner (level 3 and up). Any other receiver is answered as unknown. Undefined when it may.
    */
   writeBetween(from: End, to: End): ScopeViolation | undefined {
@@ -188,7 +189,8 @@ export class Access {
     if (role === Role.INSTITUTION) {
       const fromItself = this.writeFrom(from.code);
       if (fromItself) return fromItself;
-      const dealsWith = to.parentCode === from.code || to.code === from.parentCode || to.level >= COUNTY_LEVEL;
+      const sibling = from.parentCode !== null && to.parentCode === from.parentCode && to.level === from.level;
+      const dealsWith = to.parentCode === from.code || to.code === from.parentCode || sibling || to.level >= COUNTY_LEVEL;
       if (inGroup(to, from.groupCode) && dealsWith) return undefined;
       return { field: 'toCode', message: unseenInstitution(to.code), unseen: true };
     }

@@ -139,7 +139,7 @@ describe('row-level rules', () => {
     expect(access('PROVINCE', '340000').seesStaffContact(staff)).toBe(false);
   });
 
-  test('writing between two ends: a source system within its group, an institution from itself to one it deals with', () => {
+  test('writing between two ends: a source system within its group, an institution from itself to one it deals with (siblings too)', () => {
     const lead = { code: 'L', groupCode: SX, level: 3, parentCode: null, partnerOf: [] };
     const branch = { code: NANPING.code, groupCode: SX, level: 2, parentCode: 'L', partnerOf: [] };
     const ownClinic = { code: 'V1', groupCode: SX, level: 1, parentCode: NANPING.code, partnerOf: [] };
@@ -153,6 +153,14 @@ describe('row-level rules', () => {
     // Not as the receiver: an institution opens referrals from itself only.
     expect(access('INSTITUTION', NANPING.code).writeBetween(lead, branch)).toMatchObject({ field: 'fromCode' });
     expect(access('INSTITUTION', byName('临涣分院').code).writeBetween(branch, lead)).toMatchObject({ field: 'fromCode' });
+    // A sibling (same level, same parent): a lateral referral between two branches, or two clinics of one branch.
+    const sibling = { code: byName('临涣分院').code, groupCode: SX, level: 2, parentCode: 'L', partnerOf: [] };
+    const ownClinic2 = { code: 'V3', groupCode: SX, level: 1, parentCode: NANPING.code, partnerOf: [] };
+    expect(access('INSTITUTION', NANPING.code).writeBetween(branch, sibling)).toBeUndefined();
+    expect(access('INSTITUTION', 'V1').writeBetween(ownClinic, ownClinic2)).toBeUndefined();
+    // Not a clinic under another branch (same level, another parent), nor one outside its group.
+    expect(access('INSTITUTION', 'V1').writeBetween(ownClinic, otherClinic)).toMatchObject({ field: 'toCode', unseen: true });
+    expect(access('INSTITUTION', 'V1').writeBetween(ownClinic, { ...ownClinic2, groupCode: 'YGT-610902-HK' })).toMatchObject({ field: 'toCode', unseen: true });
     // A clinic under another branch, or another group's hospital: answered as unknown.
     expect(access('INSTITUTION', NANPING.code).writeBetween(branch, otherClinic)).toEqual({ field: 'toCode', message: 'Institution "V2" was not found or is outside your scope', unseen: true });
     expect(access('INSTITUTION', NANPING.code).writeBetween(branch, other)).toMatchObject({ field: 'toCode', unseen: true });

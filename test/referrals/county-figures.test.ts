@@ -251,3 +251,28 @@ describe('provenance', () => {
     expect(lastYear.upward).toBeLessThan(2.5 * halfYear);
   });
 });
+
+describe('provenance of API writes', () => {
+  test('a demo (SYNTHETIC) referral moved by transitionReferral is SOURCE_SYSTEM from then on: a screen hiding synthetic data shows the real step', async () => {
+    const prisma = t.gateway.db.prisma;
+    const demo = await prisma.referral.findFirstOrThrow({ where: { groupCode: YX, provenance: 'SYNTHETIC', status: 'REQUESTED' }, orderBy: { id: 'asc' } });
+    const moved = await t.execute<{ transitionReferral: { status: string; provenance: string; article: string | null; provenanceNote: string | null } }, unknown>(
+      `mutation($id: ID!) { transitionReferral(id: $id, to: ACCEPTED) { status provenance article provenanceNote } }`,
+      { id: String(demo.id) },
+      t.token('SOURCE_SYSTEM', YX),
+    );
+    expect(moved.errors).toBeUndefined();
+    expect(moved.data!.transitionReferral).toEqual({ status: 'ACCEPTED', provenance: 'SOURCE_SYSTEM', article: null, provenanceNote: null });
+    expect(await prisma.referral.findUniqueOrThrow({ where: { id: demo.id }, select: { provenance: true, article: true, provenanceNote: true } })).toEqual({
+      provenance: 'SOURCE_SYSTEM',
+      article: null,
+      provenanceNote: null,
+    });
+    const shown = await t.execute<{ referrals: { edges: { node: { id: string } }[] } }, unknown>(
+      `query($s: DateTime!, $b: DateTime!) { referrals(first: 100, filter: { groupCode: "${YX}", requestedSince: $s, requestedBefore: $b, provenance: { in: [ARTICLE, INVENTED, SOURCE_SYSTEM] } }) { edges { node { id } } } }`,
+      { s: demo.requestedAt.toISOString(), b: new Date(demo.requestedAt.getTime() + 1).toISOString() },
+      t.token('COUNTY', YX),
+    );
+    expect(shown.data!.referrals.edges.map((e) => e.node.id)).toContain(String(demo.id));
+  });
+});

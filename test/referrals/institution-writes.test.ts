@@ -1,6 +1,7 @@
 // INSTITUTION writes (issue 8, item 10), through the real gateway on the demo data: an institution
 // token opens referrals from itself only (not from the lead hospital to itself as the receiver), to an
-// institution it deals with (one under it, the one it is under, county-level members and partners),
+// institution it deals with (one under it, the one it is under, a sibling of its level under the same
+// parent for a declared lateral referral, county-level members and partners),
 // and no answer, success or error, tells it anything its read scope does not: a clinic under another
 // branch or another group's hospital is answered exactly as a code that does not exist.
 import { issueToken } from '../../src/auth/token';
@@ -87,6 +88,38 @@ test('a receiver outside its scope is answered as an unknown code, and nothing o
   );
   expect(probe.errors).toBeUndefined();
   expect(JSON.stringify(probe.data)).not.toContain(otherClinic.name);
+});
+
+test('a sibling (same level, same parent) takes a declared lateral referral: township to township, clinic to clinic of one branch; the receiver accepts it', async () => {
+  const prisma = t.gateway.db.prisma;
+  const branch = await prisma.institution.findUniqueOrThrow({ where: { code: NANPING } });
+  const sibling = (await prisma.institution.findFirst({ where: { parentCode: branch.parentCode, level: branch.level, NOT: { code: NANPING } }, orderBy: { code: 'asc' } }))!;
+  const clinic2 = (await prisma.institution.findFirst({ where: { parentCode: NANPING, kind: 'VILLAGE_CLINIC', NOT: { code: ownClinic.code } }, orderBy: { code: 'asc' } }))!;
+  const lateral = (fromCode: string, toCode: string, scope: string, declared = true) =>
+    t.execute<Created, unknown>(
+      CREATE,
+      { input: { source: scope, externalId: `IW-${++seq}`, patientRef: `PX-iw-${seq}`, fromCode, toCode, urgency: 'ROUTINE', lateral: declared } },
+      issueToken(TEST_JWT_SECRET, { role: 'INSTITUTION', scope }),
+    );
+  const townships = await lateral(NANPING, sibling.code, NANPING);
+  expect(townships.errors).toBeUndefined();
+  expect(townships.data!.createReferral).toMatchObject({ direction: 'LATERAL', to: { code: sibling.code } });
+  const clinics = await lateral(ownClinic.code, clinic2.code, ownClinic.code);
+  expect(clinics.errors).toBeUndefined();
+  expect(clinics.data!.createReferral).toMatchObject({ direction: 'LATERAL', to: { code: clinic2.code } });
+  // Undeclared, it is the lateral rule that answers (the sibling is in scope); a clinic under another branch stays unknown.
+  expect(codeOf(await lateral(NANPING, sibling.code, NANPING, false))).toEqual({ code: 'BAD_USER_INPUT', field: 'lateral' });
+  const outside = await lateral(ownClinic.code, otherClinic.code, ownClinic.code);
+  expect(codeOf(outside)).toEqual({ code: 'BAD_USER_INPUT', field: 'toCode' });
+  expect(outside.errors![0].message).toBe(`Institution "${otherClinic.code}" was not found or is outside your scope`);
+  // The receiving sibling's HIS accepts it.
+  const accepted = await t.execute<{ transitionReferral: { status: string } }, unknown>(
+    `mutation($id: ID!) { transitionReferral(id: $id, to: ACCEPTED) { status } }`,
+    { id: townships.data!.createReferral.id },
+    issueToken(TEST_JWT_SECRET, { role: 'INSTITUTION', scope: sibling.code }),
+  );
+  expect(accepted.errors).toBeUndefined();
+  expect(accepted.data!.transitionReferral.status).toBe('ACCEPTED');
 });
 
 test('a source system still opens referrals between any two members of its group', async () => {

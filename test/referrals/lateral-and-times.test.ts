@@ -170,6 +170,67 @@ describe('local time and the green channel', () => {
     expect(stored.provenance).toBe('SOURCE_SYSTEM');
   });
 
+  test('a stored first contact or admission never changes (batch as transition); a conflict is reported on the field the caller sent', async () => {
+    const history = [
+      { status: 'ACCEPTED', at: '2019-10-12T10:05:00+08:00' },
+      { status: 'ARRIVED', at: '2019-10-12T10:30:00+08:00' },
+    ];
+    const completed = [...history, { status: 'COMPLETED', at: '2019-10-12T10:45:00+08:00' }];
+    const rec = (externalId: string, extra: Record<string, unknown> = {}) =>
+      input(externalId, { fromCode: T01, toCode: LEAD, urgency: 'GREEN_CHANNEL', requestedAt: '2019-10-12T10:00:00+08:00', history, ...extra });
+    const batch = async (records: Record<string, unknown>[]) => t.execute(RecordReferralsDocument, { input: records as never }, source());
+    const moments = { firstContactAt: '2019-10-12T09:50:00+08:00', admittedAt: '2019-10-12T11:00:00+08:00' };
+    expectOutcomes(await batch([rec('G-20', moments)]), [['CREATED', null, null]]);
+    // Each in its own batch (one key per batch): a different moment conflicts; omitted keeps the stored one.
+    expectOutcomes(await batch([rec('G-20', { ...moments, admittedAt: '2019-10-12T11:10:00+08:00' })]), [['REJECTED', 'ADMITTED_AT_CONFLICT', 'admittedAt']]);
+    expectOutcomes(await batch([rec('G-20', { ...moments, firstContactAt: '2019-10-12T09:40:00+08:00' })]), [['REJECTED', 'FIRST_CONTACT_CONFLICT', 'firstContactAt']]);
+    expectOutcomes(await batch([rec('G-20')]), [['UNCHANGED', null, null]]);
+    // A completion before the stored admission (which cannot change), the record omitting it: the
+    // record's COMPLETED step is at fault. A record that contradicts itself is at fault on the moment it
+    // sends, as on create.
+    expectOutcomes(await batch([rec('G-20', { history: completed })]), [['REJECTED', 'ADMITTED_AFTER_COMPLETION', 'history.2.at']]);
+    expectOutcomes(await batch([rec('G-20', { history: completed, admittedAt: moments.admittedAt })]), [['REJECTED', 'ADMITTED_AFTER_COMPLETION', 'admittedAt']]);
+    // A corrected request before the stored first contact: the request is at fault.
+    expectOutcomes(await batch([rec('G-20', { requestedAt: '2019-10-12T09:45:00+08:00' })]), [['REJECTED', 'FIRST_CONTACT_AFTER_REQUEST', 'requestedAt']]);
+    const stored = await t.gateway.db.prisma.referral.findFirstOrThrow({ where: { groupCode: HK, source: 'lt-his', externalId: 'G-20' } });
+    expect([stored.status, stored.firstContactAt!.toISOString(), stored.admittedAt!.toISOString()]).toEqual([
+      'ARRIVED',
+      new Date(moments.firstContactAt).toISOString(),
+      new Date(moments.admittedAt).toISOString(),
+    ]);
+    // transitionReferral: a completion before the stored admission is the fault of `at`, the time it was sent.
+    const complete = await t.execute(
+      `mutation($id: ID!) { transitionReferral(id: $id, to: COMPLETED, at: "2019-10-12T10:45:00+08:00") { status } }`,
+      { id: String(stored.id) },
+      source(),
+    );
+    expect(codeOf(complete)).toEqual({ code: 'BAD_USER_INPUT', field: 'at' });
+    expect(complete.errors![0].message).toMatch(/after the completion/);
+    const again = await t.execute(
+      `mutation($id: ID!, $a: DateTime) { transitionReferral(id: $id, to: COMPLETED, at: "2019-10-12T10:45:00+08:00", admittedAt: $a) { status } }`,
+      { id: String(stored.id), a: moments.admittedAt },
+      source(),
+    );
+    expect(codeOf(again)).toEqual({ code: 'BAD_USER_INPUT', field: 'at' });
+    // Once the admission is not contradicted, it completes.
+    expectOutcomes(await batch([rec('G-20', { history: [...history, { status: 'COMPLETED', at: '2019-10-12T12:00:00+08:00' }] })]), [['UPDATED', null, null]]);
+  });
+
+  test('first contact at most 7 days before the request (FIRST_CONTACT_TOO_EARLY), on create and in batches', async () => {
+    const requestedAt = new Date('2019-10-20T10:00:00+08:00');
+    const before = (ms: number) => new Date(requestedAt.getTime() - ms).toISOString();
+    const WEEK = 7 * 24 * 3_600_000;
+    expect(codeOf(await create('G-30', { fromCode: T01, toCode: LEAD, requestedAt: requestedAt.toISOString(), firstContactAt: '2000-01-01T00:00:00Z' }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'firstContactAt',
+    });
+    const rec = (externalId: string, firstContactAt: string) => input(externalId, { fromCode: T01, toCode: LEAD, requestedAt: requestedAt.toISOString(), firstContactAt });
+    expectOutcomes(await t.execute(RecordReferralsDocument, { input: [rec('G-31', before(WEEK + 60_000)), rec('G-32', before(WEEK))] }, source()), [
+      ['REJECTED', 'FIRST_CONTACT_TOO_EARLY', 'firstContactAt'],
+      ['CREATED', null, null],
+    ]);
+  });
+
   test('local times cost no statement per row: a page of 100 referrals with every time costs what a page of 1 does', async () => {
     const token = t.token('COUNTY', HK);
     const query = (first: number, fields: string) => `{ referrals(first: ${first}, filter: { groupCode: "${HK}" }) { edges { node { id ${fields} } } } }`;

@@ -7,6 +7,7 @@ import {
   contentHash,
   greenChannelMinutes,
   identityOf,
+  MAX_FIRST_CONTACT_LEAD_MS,
   mergeHistories,
   mergeMoments,
   NO_MOMENTS,
@@ -57,10 +58,34 @@ describe('first contact and admission (the green channel)', () => {
     expect(() => checkMoments(history, moments, now)).toThrow(expect.objectContaining({ code, field }));
   });
 
-  test('a record omitting a moment keeps the stored one; a given one replaces it', () => {
+  test('a record omitting a moment keeps the stored one; one the referral lacks is added; a stored one never changes', () => {
     const stored = { firstContactAt, admittedAt: at('2026-01-05T00:54:00Z') };
     expect(mergeMoments(stored, NO_MOMENTS)).toEqual(stored);
-    expect(mergeMoments(stored, { firstContactAt: at('2026-01-04T23:50:00Z'), admittedAt: null })).toEqual({ ...stored, firstContactAt: at('2026-01-04T23:50:00Z') });
+    expect(mergeMoments(stored, stored)).toEqual(stored);
+    expect(mergeMoments({ firstContactAt, admittedAt: null }, { firstContactAt: null, admittedAt: stored.admittedAt })).toEqual(stored);
+    expect(() => mergeMoments(stored, { firstContactAt: at('2026-01-04T23:50:00Z'), admittedAt: null })).toThrow(
+      expect.objectContaining({ code: 'FIRST_CONTACT_CONFLICT', field: 'firstContactAt' }),
+    );
+    expect(() => mergeMoments(stored, { firstContactAt: null, admittedAt: at('2026-01-05T00:55:00Z') })).toThrow(
+      expect.objectContaining({ code: 'ADMITTED_AT_CONFLICT', field: 'admittedAt' }),
+    );
+  });
+
+  test('first contact at most 7 days before the request; a conflict with a stored moment is reported where the caller says', () => {
+    const request = arrived.requestedAt.getTime();
+    expect(checkMoments(arrived, { firstContactAt: new Date(request - MAX_FIRST_CONTACT_LEAD_MS), admittedAt: null }, now).firstContactAt).toEqual(
+      new Date(request - MAX_FIRST_CONTACT_LEAD_MS),
+    );
+    expect(() => checkMoments(arrived, { firstContactAt: new Date(request - MAX_FIRST_CONTACT_LEAD_MS - 1), admittedAt: null }, now)).toThrow(
+      expect.objectContaining({ code: 'FIRST_CONTACT_TOO_EARLY', field: 'firstContactAt' }),
+    );
+    const fields = { firstContactAt: 'requestedAt', admittedAt: 'history.2.at' };
+    expect(() => checkMoments(completed, { firstContactAt: null, admittedAt: at('2026-01-06T00:01:00Z') }, now, fields)).toThrow(
+      expect.objectContaining({ code: 'ADMITTED_AFTER_COMPLETION', field: 'history.2.at' }),
+    );
+    expect(() => checkMoments(arrived, { firstContactAt: at('2026-01-05T00:01:00Z'), admittedAt: null }, now, fields)).toThrow(
+      expect.objectContaining({ code: 'FIRST_CONTACT_AFTER_REQUEST', field: 'requestedAt' }),
+    );
   });
 });
 

@@ -8,6 +8,7 @@ import { RecordStatus, RuleViolation, runBatch, type BatchPayload, type BatchWri
 import { FROM_SOURCE_SYSTEM } from '../../common/provenance';
 import { recordKey } from '../../common/record-key';
 import type { InstitutionRef, StructureService } from '../structure';
+import { ReferralStatus } from './referral.enums';
 import type { RecordReferralInput } from './referral.input';
 import type { ReferralCountersHub } from './referral.live';
 import { columnsOf, momentsOf, timesOf, toReferral, type ReferralRow } from './referral.rows';
@@ -21,7 +22,10 @@ import {
   prepareReferral,
   statusOf,
   timesOfHistory,
+  type ClinicalMoments,
+  type MomentFields,
   type PreparedReferral,
+  type StatusTimes,
   type Transition,
 } from './referral.rules';
 import type { Referral } from './referral.type';
@@ -30,6 +34,19 @@ import { checkEnds, checkSource, isUniqueViolation, WRITE_RETRIES, type Referral
 /** A referral's identity: (group, source, externalId). */
 function groupKey(r: { groupCode: string; source: string; externalId: string }): string {
   return recordKey(r.groupCode, recordKey(r.source, r.externalId));
+}
+
+/**
+ * Where a conflict between the merged moments and history is reported (see MomentFields): on a moment
+ * the record brings to the referral; a stored one (sent again or not) cannot change, so the record's
+ * request or COMPLETED step is at fault.
+ */
+function momentFieldsOf(stored: ClinicalMoments, sent: ClinicalMoments, times: StatusTimes): MomentFields {
+  const completion = historyOf(times).findIndex((step) => step.status === ReferralStatus.COMPLETED);
+  return {
+    firstContactAt: sent.firstContactAt && !stored.firstContactAt ? 'firstContactAt' : 'requestedAt',
+    admittedAt: (sent.admittedAt && !stored.admittedAt) || completion < 0 ? 'admittedAt' : `history.${completion}.at`,
+  };
 }
 
 /** A record whose own fields passed, normalised, with its history's times. */
@@ -112,8 +129,10 @@ export class ReferralRecorder implements BatchWriter<RecordReferralInput, Prepar
       }
       try {
         const times = mergeHistories(timesOf(row), p.content.times);
-        // A moment the record omits keeps its stored value; the merged ones must fit the merged history.
-        const moments = checkMoments(times, mergeMoments(momentsOf(row), p.content.moments), this.now);
+        // A moment the record omits keeps its stored value (a stored one never changes); the merged ones
+        // must fit the merged history, and a stored one that does not is the fault of the time the record sent.
+        const stored = momentsOf(row);
+        const moments = checkMoments(times, mergeMoments(stored, p.content.moments), this.now, momentFieldsOf(stored, p.content.moments, times));
         const content = { ...p.content, times, moments };
         const hash = contentHash(content);
         if (hash === row.contentHash) accepted.push({ index: p.index, action: 'keep', row });

@@ -168,12 +168,29 @@ export interface ClinicalMoments {
 
 export const NO_MOMENTS: ClinicalMoments = { firstContactAt: null, admittedAt: null };
 
+/** How long before the request first contact may lie (a patient seen days before, then referred). */
+export const MAX_FIRST_CONTACT_LEAD_MS = 7 * 24 * 60 * 60_000;
+
+/**
+ * The input fields a moment's conflict with the history is reported on. A moment the caller brings is
+ * at fault on its own field (the defaults); a stored one cannot change, so the time the caller sent
+ * is named instead (`requestedAt`, `at`, `history.<i>.at`).
+ */
+export interface MomentFields {
+  /** Where a first contact after the request, or too long before it, is reported. */
+  firstContactAt: string;
+  /** Where an admission after the completion is reported. */
+  admittedAt: string;
+}
+
+const OWN_FIELDS: MomentFields = { firstContactAt: 'firstContactAt', admittedAt: 'admittedAt' };
+
 /**
  * Checks the moments against the status history: first contact not after the request (the patient was
- * seen before being referred), admission only once the patient arrived, not before arrival and not
- * after completion. Every time within the reported range.
+ * seen before being referred) and at most MAX_FIRST_CONTACT_LEAD_MS before it, admission only once the
+ * patient arrived, not before arrival and not after completion. Every time within the reported range.
  */
-export function checkMoments(times: StatusTimes, moments: ClinicalMoments, now = new Date()): ClinicalMoments {
+export function checkMoments(times: StatusTimes, moments: ClinicalMoments, now = new Date(), fields: MomentFields = OWN_FIELDS): ClinicalMoments {
   const { firstContactAt, admittedAt } = moments;
   if (firstContactAt) {
     checkTime(firstContactAt, 'firstContactAt', now);
@@ -181,7 +198,14 @@ export function checkMoments(times: StatusTimes, moments: ClinicalMoments, now =
       throw new RuleViolation(
         'FIRST_CONTACT_AFTER_REQUEST',
         `firstContactAt (${firstContactAt.toISOString()}) is after the request (${times.requestedAt.toISOString()}): the referring institution sees the patient first`,
-        'firstContactAt',
+        fields.firstContactAt,
+      );
+    }
+    if (times.requestedAt.getTime() - firstContactAt.getTime() > MAX_FIRST_CONTACT_LEAD_MS) {
+      throw new RuleViolation(
+        'FIRST_CONTACT_TOO_EARLY',
+        `firstContactAt (${firstContactAt.toISOString()}) is more than 7 days before the request (${times.requestedAt.toISOString()}): not the contact that led to this referral`,
+        fields.firstContactAt,
       );
     }
   }
@@ -200,8 +224,8 @@ export function checkMoments(times: StatusTimes, moments: ClinicalMoments, now =
     if (times.completedAt && admittedAt > times.completedAt) {
       throw new RuleViolation(
         'ADMITTED_AFTER_COMPLETION',
-        `admittedAt (${admittedAt.toISOString()}) is after the completion (${times.completedAt.toISOString()})`,
-        'admittedAt',
+        `The admission (${admittedAt.toISOString()}) is after the completion (${times.completedAt.toISOString()})`,
+        fields.admittedAt,
       );
     }
   }
@@ -214,8 +238,23 @@ export function greenChannelMinutes(moments: ClinicalMoments): number | null {
   return Math.round(((moments.admittedAt.getTime() - moments.firstContactAt.getTime()) / 60_000) * 100) / 100;
 }
 
-/** A record's moments over the stored ones: a moment the record omits keeps its stored value. */
+/**
+ * A record's moments over the stored ones: a moment the record omits keeps its stored value, one the
+ * referral has none of yet is added; a stored one never changes (as transitionReferral and a repeated
+ * createReferral refuse it): FIRST_CONTACT_CONFLICT / ADMITTED_AT_CONFLICT on its field.
+ */
 export function mergeMoments(stored: ClinicalMoments, record: ClinicalMoments): ClinicalMoments {
+  const conflicts = [
+    ['firstContactAt', 'FIRST_CONTACT_CONFLICT', 'first contact'],
+    ['admittedAt', 'ADMITTED_AT_CONFLICT', 'admission'],
+  ] as const;
+  for (const [field, code, what] of conflicts) {
+    const had = stored[field];
+    const sent = record[field];
+    if (had && sent && had.getTime() !== sent.getTime()) {
+      throw new RuleViolation(code, `The referral's ${what} is stored as ${had.toISOString()} already; it cannot change to ${sent.toISOString()}`, field);
+    }
+  }
   return { firstContactAt: record.firstContactAt ?? stored.firstContactAt, admittedAt: record.admittedAt ?? stored.admittedAt };
 }
 

@@ -187,10 +187,17 @@ export class ReferralWriter {
         if (!repeat) checkTransition({ status: row.status, latestAt, currentAt }, to, when);
         if (repeat && !addsAdmission) return toReferral(row);
         const next = repeat ? times : { ...times, [STATUS_TIME[to]]: when };
-        const moments = checkMoments(next, { firstContactAt: row.firstContactAt, admittedAt: admittedAt ?? row.admittedAt });
+        // First contact and the request do not change here: only the admission is checked against the
+        // new step; a stored admission (which cannot change) the step contradicts is the fault of `at`.
+        const admitted = checkMoments(next, { firstContactAt: null, admittedAt: admittedAt ?? row.admittedAt }, undefined, {
+          firstContactAt: 'firstContactAt',
+          admittedAt: row.admittedAt ? 'at' : 'admittedAt',
+        }).admittedAt;
+        const moments = { firstContactAt: row.firstContactAt, admittedAt: admitted };
         const updatedAt = new Date();
         const step = repeat ? {} : { status: to, [STATUS_TIME[to]]: when };
-        const data = { ...step, admittedAt: moments.admittedAt, contentHash: contentHash({ ...contentOf(row), times: next, moments }), updatedAt };
+        // Written by a source system now, whatever the row was (a demo referral moved through the API).
+        const data = { ...step, admittedAt: admitted, ...FROM_SOURCE_SYSTEM, contentHash: contentHash({ ...contentOf(row), times: next, moments }), updatedAt };
         // Optimistic: applies only if nobody wrote the referral since it was read.
         const { count } = await this.prisma.referral.updateMany({ where: { id: refId, contentHash: row.contentHash }, data });
         if (count === 1) {
