@@ -58,3 +58,8 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   parseValue: (value) => DateTimeResolver.parseValue(value) as Date,
   parseLiteral: (ast, variables) => DateTimeResolver.parseLiteral(ast, variables) as Date,
 });
+
+/** An instant in a message: as the API shows times (the default zone's offset), never as UTC. */
+export function shown(instant: Date): string {
+  return formatInZone(instant, DEFAULT_TIME_ZONE);
+}

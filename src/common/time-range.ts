@@ -4,6 +4,7 @@
 // standing for "open").
 import { RuleViolation } from './batch/rule-violation';
 import { badUserInput } from './errors';
+import { shown } from './scalars';
 
 /** Nothing is dated before this. */
 export const EARLIEST_TIME = new Date('2000-01-01T00:00:00Z');
@@ -24,7 +25,7 @@ export interface TimeRange {
 /** Checks a time against the range: `earlyCode` before EARLIEST_TIME (or not a time at all), `lateCode` after `latest`. */
 export function checkTimeRange(at: Date, field: string, range: TimeRange): Date {
   const earlyCode = range.earlyCode ?? 'INVALID_TIME';
-  const display = range.display ?? ((d: Date) => d.toISOString());
+  const display = range.display ?? shown;
   if (Number.isNaN(at.getTime())) throw new RuleViolation(earlyCode, `${field} is not a valid time`, field);
   if (at < EARLIEST_TIME) throw new RuleViolation(earlyCode, `${field} (${display(at)}) is before ${display(EARLIEST_TIME)}`, field);
   if (at > range.latest) throw new RuleViolation(range.lateCode, `${field} (${display(at)}) ${range.lateSays}`, field);
@@ -39,7 +40,7 @@ export const LATEST_READ_TIME = new Date('2100-01-01T00:00:00Z');
  * LATEST_READ_TIME, else BAD_USER_INPUT on the field. Year 0000 would otherwise reach PostgreSQL
  * (error 22008) as an internal error.
  */
-export function checkReadTime(at: Date, field: string, display: (at: Date) => string = (d) => d.toISOString()): Date {
+export function checkReadTime(at: Date, field: string, display: (at: Date) => string = shown): Date {
   try {
     return checkTimeRange(at, field, { latest: LATEST_READ_TIME, lateCode: 'BAD_USER_INPUT', lateSays: `is after ${display(LATEST_READ_TIME)}`, display });
   } catch (error) {

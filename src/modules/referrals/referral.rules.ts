@@ -8,6 +8,7 @@ import { checkText } from '../../common/text';
 import { checkTimeRange } from '../../common/time-range';
 import { ReferralStatus } from './referral.enums';
 import type { CreateReferralInput } from './referral.input';
+import { shown } from '../../common/scalars';
 
 /** How far in the future a time may lie (clock skew between a source system and the gateway). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -114,7 +115,7 @@ export function checkTransition(current: { status: ReferralStatus; latestAt: Dat
     if (at.getTime() === current.currentAt.getTime()) return false;
     throw new RuleViolation(
       'ILLEGAL_TRANSITION',
-      `The referral is already ${to} since ${current.currentAt.toISOString()}; it cannot become ${to} again at ${at.toISOString()}`,
+      `The referral is already ${to} since ${shown(current.currentAt)}; it cannot become ${to} again at ${shown(at)}`,
       'at',
     );
   }
@@ -129,7 +130,7 @@ export function checkTransition(current: { status: ReferralStatus; latestAt: Dat
   if (at < current.latestAt) {
     throw new RuleViolation(
       'TIME_BEFORE_PREVIOUS',
-      `${to} at ${at.toISOString()} is earlier than the previous step (${current.status} at ${current.latestAt.toISOString()})`,
+      `${to} at ${shown(at)} is earlier than the previous step (${current.status} at ${shown(current.latestAt)})`,
       field === 'to' ? 'at' : field,
     );
   }
@@ -197,14 +198,14 @@ export function checkMoments(times: StatusTimes, moments: ClinicalMoments, now =
     if (firstContactAt > times.requestedAt) {
       throw new RuleViolation(
         'FIRST_CONTACT_AFTER_REQUEST',
-        `firstContactAt (${firstContactAt.toISOString()}) is after the request (${times.requestedAt.toISOString()}): the referring institution sees the patient first`,
+        `firstContactAt (${shown(firstContactAt)}) is after the request (${shown(times.requestedAt)}): the referring institution sees the patient first`,
         fields.firstContactAt,
       );
     }
     if (times.requestedAt.getTime() - firstContactAt.getTime() > MAX_FIRST_CONTACT_LEAD_MS) {
       throw new RuleViolation(
         'FIRST_CONTACT_TOO_EARLY',
-        `firstContactAt (${firstContactAt.toISOString()}) is more than 7 days before the request (${times.requestedAt.toISOString()}): not the contact that led to this referral`,
+        `firstContactAt (${shown(firstContactAt)}) is more than 7 days before the request (${shown(times.requestedAt)}): not the contact that led to this referral`,
         fields.firstContactAt,
       );
     }
@@ -217,14 +218,14 @@ export function checkMoments(times: StatusTimes, moments: ClinicalMoments, now =
     if (admittedAt < times.arrivedAt) {
       throw new RuleViolation(
         'ADMITTED_BEFORE_ARRIVAL',
-        `admittedAt (${admittedAt.toISOString()}) is before the arrival (${times.arrivedAt.toISOString()})`,
+        `admittedAt (${shown(admittedAt)}) is before the arrival (${shown(times.arrivedAt)})`,
         'admittedAt',
       );
     }
     if (times.completedAt && admittedAt > times.completedAt) {
       throw new RuleViolation(
         'ADMITTED_AFTER_COMPLETION',
-        `The admission (${admittedAt.toISOString()}) is after the completion (${times.completedAt.toISOString()})`,
+        `The admission (${shown(admittedAt)}) is after the completion (${shown(times.completedAt)})`,
         fields.admittedAt,
       );
     }
@@ -252,7 +253,7 @@ export function mergeMoments(stored: ClinicalMoments, record: ClinicalMoments): 
     const had = stored[field];
     const sent = record[field];
     if (had && sent && had.getTime() !== sent.getTime()) {
-      throw new RuleViolation(code, `The referral's ${what} is stored as ${had.toISOString()} already; it cannot change to ${sent.toISOString()}`, field);
+      throw new RuleViolation(code, `The referral's ${what} is stored as ${shown(had)} already; it cannot change to ${shown(sent)}`, field);
     }
   }
   return { firstContactAt: record.firstContactAt ?? stored.firstContactAt, admittedAt: record.admittedAt ?? stored.admittedAt };
@@ -351,7 +352,7 @@ export function mergeHistories(stored: StatusTimes, record: StatusTimes): Status
     if (step.status !== longer[i].status || step.at.getTime() !== longer[i].at.getTime()) {
       throw new RuleViolation(
         'HISTORY_CONFLICT',
-        `Step ${i} of the history (${step.status} at ${step.at.toISOString()}) differs from the stored one (${longer[i].status} at ${longer[i].at.toISOString()})`,
+        `Step ${i} of the history (${step.status} at ${shown(step.at)}) differs from the stored one (${longer[i].status} at ${shown(longer[i].at)})`,
         `history.${i}`,
       );
     }

@@ -5,6 +5,7 @@ import { unseenInstitution, type Access } from '../../auth/access';
 import { asGraphQLError, OUT_OF_SCOPE, RuleViolation, SOURCE_MISMATCH } from '../../common/batch';
 import { Direction, directionOf } from '../../common/direction';
 import { ErrorCode, forbidden, gatewayError, notFound, quoted } from '../../common/errors';
+import { shown } from '../../common/scalars';
 import { FROM_SOURCE_SYSTEM } from '../../common/provenance';
 import { recordGroup, type InstitutionRef, type StructureService } from '../structure';
 import { ReferralStatus } from './referral.enums';
@@ -179,7 +180,7 @@ export class ReferralWriter {
         const latestAt = [...historyOf(times).map((s) => s.at), times.requestedAt].reduce((a, b) => (b > a ? b : a));
         const currentAt = times[STATUS_TIME[row.status]] ?? times.requestedAt;
         if (admittedAt && row.admittedAt && row.admittedAt.getTime() !== admittedAt.getTime()) {
-          throw new RuleViolation('ADMITTED_AT_CONFLICT', `The referral was admitted at ${row.admittedAt.toISOString()} already`, 'admittedAt');
+          throw new RuleViolation('ADMITTED_AT_CONFLICT', `The referral was admitted at ${shown(row.admittedAt)} already`, 'admittedAt');
         }
         const addsAdmission = admittedAt != null && row.admittedAt === null;
         // A retry without `at` (the contract makes it optional) repeats the step it asked for.
