@@ -106,6 +106,17 @@ describe('mergeHistories', () => {
     expect(() => mergeHistories(arrived, rejected)).toThrow(expect.objectContaining({ code: 'HISTORY_CONFLICT', field: 'history.0' }));
     expect(() => mergeHistories(accepted, times([['ACCEPTED', '2026-01-05T00:11:00Z']]))).toThrow(RuleViolation);
   });
+
+  test('the message says which step was sent and which is stored, whichever history is longer', () => {
+    const sentShorter = times([['ACCEPTED', '2026-01-05T00:15:00Z']]);
+    const message = /history \(ACCEPTED at 2026-01-05T08:15:00\+08:00\) differs from the stored one \(ACCEPTED at 2026-01-05T08:10:00\+08:00\)/;
+    expect(() => mergeHistories(arrived, sentShorter)).toThrow(expect.objectContaining({ message: expect.stringMatching(message) }));
+    const sentLonger = times([
+      ['ACCEPTED', '2026-01-05T00:15:00Z'],
+      ['ARRIVED', '2026-01-05T00:50:00Z'],
+    ]);
+    expect(() => mergeHistories(accepted, sentLonger)).toThrow(expect.objectContaining({ message: expect.stringMatching(message) }));
+  });
 });
 
 test('identity: source and externalId are trimmed and must not be empty', () => {

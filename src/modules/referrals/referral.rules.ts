@@ -347,12 +347,13 @@ export function prepareReferral(input: CreateReferralInput, times: StatusTimes, 
 export function mergeHistories(stored: StatusTimes, record: StatusTimes): StatusTimes {
   const a = historyOf(stored);
   const b = historyOf(record);
-  const [shorter, longer, longerTimes] = a.length <= b.length ? [a, b, record] : [b, a, stored];
-  shorter.forEach((step, i) => {
-    if (step.status !== longer[i].status || step.at.getTime() !== longer[i].at.getTime()) {
+  const [shorter, longerTimes] = a.length <= b.length ? [a, record] : [b, stored];
+  shorter.forEach((_, i) => {
+    // Named by what each side is (sent or stored), whichever history is the longer.
+    if (a[i].status !== b[i].status || a[i].at.getTime() !== b[i].at.getTime()) {
       throw new RuleViolation(
         'HISTORY_CONFLICT',
-        `Step ${i} of the history (${step.status} at ${shown(step.at)}) differs from the stored one (${longer[i].status} at ${shown(longer[i].at)})`,
+        `Step ${i} of the history (${b[i].status} at ${shown(b[i].at)}) differs from the stored one (${a[i].status} at ${shown(a[i].at)})`,
         `history.${i}`,
       );
     }
