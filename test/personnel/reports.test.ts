@@ -186,6 +186,13 @@ test('a cancelled partner is no partner', async () => {
   expect(await partner()).toEqual({ with: { externalId: 'R-PU' }, paired: 1 });
   expect((await record(t, [{ ...up, cancelled: true }])).results[0].status).toBe('UPDATED');
   expect(await partner()).toEqual({ with: null, paired: 0 });
+  // Nor does the cancelled side name its former partner.
+  const cancelledSide = await t.execute<{ institution: { personnelFlows: { edges: { node: { externalId: string; status: string; pairedWith: unknown } }[] } } }, unknown>(
+    `{ institution(code: "${T2}") { personnelFlows(end: OUT_OF, startedIn: { from: "2020-02-01", to: "2020-02-28" }) { edges { node { externalId status pairedWith { externalId } } } } } }`,
+    undefined,
+    county(),
+  );
+  expect(cancelledSide.data!.institution.personnelFlows.edges.map((e) => e.node)).toEqual([{ externalId: 'R-PU', status: 'CANCELLED', pairedWith: null }]);
 });
 
 test('long-term physicians of many groups cost one statement, not one per group', async () => {

@@ -44,7 +44,7 @@ export class PersonnelFlowResolver {
 
   @FieldResolver(() => PersonnelFlow, {
     nullable: true,
-    description: 'The opposite-direction flow it is paired with ("派一送一"), whichever side declared the pair.',
+    description: 'The opposite-direction flow it is paired with ("派一送一"), whichever side declared the pair; null when either of the two is cancelled.',
   })
   pairedWith(@Root() flow: PersonnelFlow, @Ctx() ctx: RequestContext): Promise<PersonnelFlow | null> {
     return ctx.personnel.pairedWith(flow);

@@ -178,6 +178,8 @@ export class PersonnelService {
 
   /** The flow paired with this one, whichever side declared the pair (null when out of scope). */
   pairedWith(flow: PersonnelFlow): Promise<PersonnelFlow | null> {
+    // A cancelled flow pairs with nothing (its partner's side already shows no partner).
+    if (flow.cancelled) return Promise.resolve(null);
     return this.partners.load(flow);
   }
 
