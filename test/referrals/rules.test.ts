@@ -107,6 +107,11 @@ describe('mergeHistories', () => {
     expect(() => mergeHistories(accepted, times([['ACCEPTED', '2026-01-05T00:11:00Z']]))).toThrow(RuleViolation);
   });
 
+  test('a record without steps whose requestedAt moves after a stored step: the error names requestedAt', () => {
+    const moved = { ...times([]), requestedAt: new Date('2026-01-05T00:20:00Z') };
+    expect(() => mergeHistories(accepted, moved)).toThrow(expect.objectContaining({ code: 'TIME_BEFORE_PREVIOUS', field: 'requestedAt' }));
+  });
+
   test('the message says which step was sent and which is stored, whichever history is longer', () => {
     const sentShorter = times([['ACCEPTED', '2026-01-05T00:15:00Z']]);
     const message = /history \(ACCEPTED at 2026-01-05T08:15:00\+08:00\) differs from the stored one \(ACCEPTED at 2026-01-05T08:10:00\+08:00\)/;

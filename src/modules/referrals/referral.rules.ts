@@ -360,5 +360,11 @@ export function mergeHistories(stored: StatusTimes, record: StatusTimes): Status
   });
   // requestedAt comes from the record (a correction); the combined history must still start after it.
   const merged: StatusTimes = { ...longerTimes, requestedAt: record.requestedAt };
-  return timesOfHistory(record.requestedAt, historyOf(merged), 'history');
+  const steps = historyOf(merged);
+  const first = steps[0];
+  if (first && first.at < record.requestedAt && b.length === 0) {
+    // The record sent no step: its requestedAt is what contradicts the stored history.
+    throw new RuleViolation('TIME_BEFORE_PREVIOUS', `requestedAt (${shown(record.requestedAt)}) is after the stored ${first.status} step (${shown(first.at)})`, 'requestedAt');
+  }
+  return timesOfHistory(record.requestedAt, steps, 'history');
 }
