@@ -28,8 +28,8 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-export function gatewayError(code: ErrorCode, message: string, field?: string): GraphQLError {
-  return new GraphQLError(message, { extensions: field ? { code, field } : { code } });
+export function gatewayError(code: ErrorCode, message: string, field?: string, reason?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...(field ? { field } : {}), ...(reason ? { reason } : {}) } });
 }
 
 export const badUserInput = (message: string, field: string): GraphQLError =>

@@ -40,14 +40,20 @@ function expectOutcomes(batch: { errors?: unknown; data?: RecordReferralsResult 
   expect(outcomes(batch.data!.recordReferrals.results)).toEqual(expected);
 }
 const codeOf = (r: { errors?: { extensions?: Record<string, unknown> }[] }) => r.errors?.[0]?.extensions && { code: r.errors[0].extensions.code, field: r.errors[0].extensions.field };
+/** The rule a single mutation broke: the code a batch would report, as `extensions.reason`. */
+const reasonOf = (r: { errors?: { extensions?: Record<string, unknown> }[] }) => r.errors?.[0]?.extensions?.reason;
 
 describe('lateral referrals', () => {
   test('same level: rejected unless declared; declared across levels: NOT_LATERAL; declared ones count apart', async () => {
     const period = { from: '2019-10-01', to: '2019-10-31' };
     const COUNTS = `query($p: PeriodInput!) { referralCounts(groupCode: "${HK}", period: $p) { upward downward lateral } }`;
     const before = (await t.execute<{ referralCounts: Record<string, number> }, unknown>(COUNTS, { p: period }, t.token('COUNTY', HK))).data!.referralCounts;
-    expect(codeOf(await create('L-0'))).toEqual({ code: 'BAD_USER_INPUT', field: 'lateral' });
-    expect(codeOf(await create('L-1', { fromCode: T01, toCode: LEAD, lateral: true }))).toEqual({ code: 'BAD_USER_INPUT', field: 'lateral' });
+    const undeclared = await create('L-0');
+    expect(codeOf(undeclared)).toEqual({ code: 'BAD_USER_INPUT', field: 'lateral' });
+    expect(reasonOf(undeclared)).toBe('LATERAL_NOT_DECLARED');
+    const acrossLevels = await create('L-1', { fromCode: T01, toCode: LEAD, lateral: true });
+    expect(codeOf(acrossLevels)).toEqual({ code: 'BAD_USER_INPUT', field: 'lateral' });
+    expect(reasonOf(acrossLevels)).toBe('NOT_LATERAL');
     const lateral = await create('L-2', { lateral: true });
     expect(lateral.errors).toBeUndefined();
     expect(lateral.data!.createReferral.direction).toBe('LATERAL');

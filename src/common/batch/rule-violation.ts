@@ -1,6 +1,6 @@
 // A rule a record breaks: a stable code, a message and the offending input field. In a batch it
 // rejects that record alone; in a single-record mutation it becomes the GraphQL error.
-import { badUserInput, ErrorCode, gatewayError } from '../errors';
+import { ErrorCode, gatewayError } from '../errors';
 
 export class RuleViolation extends Error {
   constructor(
@@ -12,10 +12,13 @@ export class RuleViolation extends Error {
     super(message);
   }
 
-  /** As the error of a single-record mutation: FORBIDDEN for a scope violation, else BAD_USER_INPUT. */
+  /**
+   * As the error of a single-record mutation: FORBIDDEN for a scope violation, else BAD_USER_INPUT;
+   * `extensions.reason` carries the rule's code (the one a batch reports), e.g. LATERAL_NOT_DECLARED.
+   */
   toGraphQLError(): Error {
-    if (this.code === OUT_OF_SCOPE || this.code === SOURCE_MISMATCH) return gatewayError(ErrorCode.FORBIDDEN, this.message, this.field);
-    return badUserInput(this.message, this.field);
+    const code = this.code === OUT_OF_SCOPE || this.code === SOURCE_MISMATCH ? ErrorCode.FORBIDDEN : ErrorCode.BAD_USER_INPUT;
+    return gatewayError(code, this.message, this.field, this.code);
   }
 }
 
