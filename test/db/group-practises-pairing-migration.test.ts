@@ -2,20 +2,15 @@
 // rate away: a group whose personnel system declared a pair (派一送一) practises pairing after the
 // upgrade; one that declared none does not; the earlier demo seed's synthetic year (pairs in every
 // group) is no group's practice, while 恒口's article pairs are.
-import fs from 'node:fs';
-import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { findProjectRoot, listMigrationNames } from '../../src/db/migrate';
+import { FIRST_OF_9, applyMigrationsBefore, applyMigrationsFrom, migrationNamed } from '../support/migrations';
 
-const MIGRATION = listMigrationNames().find((name) => name.endsWith('_group_practises_pairing'))!;
-/** The first migration of #9: the rows below are what a database held before it. */
-const FIRST_OF_9 = listMigrationNames().find((name) => name.endsWith('_foundations_provenance'))!;
-const sqlOf = (name: string) => fs.readFileSync(path.join(findProjectRoot(), 'prisma', 'migrations', name, 'migration.sql'), 'utf8');
+const MIGRATION = migrationNamed('group_practises_pairing');
 
 let db: PGlite;
 beforeAll(async () => {
   db = new PGlite();
-  for (const name of listMigrationNames().filter((n) => n < FIRST_OF_9)) await db.exec(sqlOf(name));
+  await applyMigrationsBefore(db, FIRST_OF_9);
 });
 afterAll(() => db?.close());
 
@@ -49,7 +44,7 @@ test('groups that declared a pair practise pairing after the upgrade; the others
   await flow(groups.HK, demo(groups.HK), 'HK-2023-UP-1', 'UPWARD', null);
   await flow(groups.CANCELLED, 'hr', 'D-1', 'DOWNWARD', 'U-1', true);
 
-  for (const name of listMigrationNames().filter((m) => m >= FIRST_OF_9 && m <= MIGRATION)) await db.exec(sqlOf(name));
+  await applyMigrationsFrom(db, FIRST_OF_9, MIGRATION);
   const rows = await db.query<{ code: string; practises_pairing: boolean }>('SELECT code, practises_pairing FROM county_group ORDER BY code');
   expect(Object.fromEntries(rows.rows.map((r) => [r.code, r.practises_pairing]))).toEqual({
     [groups.PAIRS]: true,

@@ -2,18 +2,15 @@
 // holds: each EXTERNAL row gets a partnership with its former group and that group's prefecture as its
 // region, provenance comes from `invented` and the group's source article, and afterwards the CHECK
 // constraint refuses a partner with a group or a member without one.
-import fs from 'node:fs';
-import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { findProjectRoot, listMigrationNames } from '../../src/db/migrate';
+import { applyMigrationsBefore, applyMigrationsFrom, migrationNamed } from '../support/migrations';
 
-const MIGRATION = listMigrationNames().find((name) => name.endsWith('_structure_partners_provenance'))!;
-const sqlOf = (name: string) => fs.readFileSync(path.join(findProjectRoot(), 'prisma', 'migrations', name, 'migration.sql'), 'utf8');
+const MIGRATION = migrationNamed('structure_partners_provenance');
 
 let db: PGlite;
 beforeAll(async () => {
   db = new PGlite();
-  for (const name of listMigrationNames().filter((n) => n < MIGRATION)) await db.exec(sqlOf(name));
+  await applyMigrationsBefore(db, MIGRATION);
 });
 afterAll(() => db?.close());
 
@@ -34,7 +31,7 @@ test('existing partners move out of their group; provenance follows invented and
     ${institution('S-L01', 'LEAD_HOSPITAL', 3, 'G-SYS', false)};
     ${institution('S-E01', 'EXTERNAL', 4, 'G-SYS', false)};
   `);
-  await db.exec(sqlOf(MIGRATION));
+  await applyMigrationsFrom(db, MIGRATION, MIGRATION);
 
   const rows = await db.query<{ code: string; group_code: string | null; region_code: string | null; provenance: string; article: string | null }>(
     'SELECT code, group_code, region_code, provenance::text AS provenance, article FROM institution ORDER BY code',

@@ -3,20 +3,15 @@
 // the group's upward or downward), API rows stay SOURCE_SYSTEM, and an earlier demo seed's rows (and
 // their people) get the provenance the demo now gives them, unless a source system changed them after the
 // seed.
-import fs from 'node:fs';
-import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { findProjectRoot, listMigrationNames } from '../../src/db/migrate';
+import { FIRST_OF_9, applyMigrationsBefore, applyMigrationsFrom, migrationNamed } from '../support/migrations';
 
-const MIGRATION = listMigrationNames().find((name) => name.endsWith('_personnel_provenance_out_of_county'))!;
-/** The first migration of #9: the rows below are what a database held before it. */
-const FIRST_OF_9 = listMigrationNames().find((name) => name.endsWith('_foundations_provenance'))!;
-const sqlOf = (name: string) => fs.readFileSync(path.join(findProjectRoot(), 'prisma', 'migrations', name, 'migration.sql'), 'utf8');
+const MIGRATION = migrationNamed('personnel_provenance_out_of_county');
 
 let db: PGlite;
 beforeAll(async () => {
   db = new PGlite();
-  for (const name of listMigrationNames().filter((n) => n < FIRST_OF_9)) await db.exec(sqlOf(name));
+  await applyMigrationsBefore(db, FIRST_OF_9);
 });
 afterAll(() => db?.close());
 
@@ -50,7 +45,7 @@ test('existing flows: out_of_county from the kinds of the ends; provenance SOURC
   await db.exec(`UPDATE staff SET name = '改名', updated_at = created_at + interval '1 day' WHERE external_id = 'S-YX-2021-EXPERT-3'`);
 
   // The upgrade: every migration of #9 in order, up to this one (the structure one before it makes 协和 a partner).
-  for (const name of listMigrationNames().filter((n) => n >= FIRST_OF_9 && n <= MIGRATION)) await db.exec(sqlOf(name));
+  await applyMigrationsFrom(db, FIRST_OF_9, MIGRATION);
   const rows = await db.query<{ external_id: string; out_of_county: boolean; provenance: string; article: string | null; staff_provenance: string }>(
     `SELECT f.external_id, f.out_of_county, f.provenance::text, f.article, s.provenance::text AS staff_provenance
      FROM personnel_flow f JOIN staff s ON s.id = f.staff_id ORDER BY f.id`,

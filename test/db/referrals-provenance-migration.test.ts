@@ -3,20 +3,15 @@
 // since (the seed set created_at = updated_at = the row's latest step): a real platform writing under
 // a demo source name (恒口's "hk-referral-platform"), or a demo referral moved through the API before
 // the upgrade, stays SOURCE_SYSTEM.
-import fs from 'node:fs';
-import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { findProjectRoot, listMigrationNames } from '../../src/db/migrate';
+import { FIRST_OF_9, applyMigrationsBefore, applyMigrationsFrom, migrationNamed } from '../support/migrations';
 
-const MIGRATION = listMigrationNames().find((name) => name.endsWith('_referrals_scope_times_provenance'))!;
-/** The first migration of #9: the rows below are what a database held before it. */
-const FIRST_OF_9 = listMigrationNames().find((name) => name.endsWith('_foundations_provenance'))!;
-const sqlOf = (name: string) => fs.readFileSync(path.join(findProjectRoot(), 'prisma', 'migrations', name, 'migration.sql'), 'utf8');
+const MIGRATION = migrationNamed('referrals_scope_times_provenance');
 
 let db: PGlite;
 beforeAll(async () => {
   db = new PGlite();
-  for (const name of listMigrationNames().filter((n) => n < FIRST_OF_9)) await db.exec(sqlOf(name));
+  await applyMigrationsBefore(db, FIRST_OF_9);
 });
 afterAll(() => db?.close());
 
@@ -53,7 +48,7 @@ test('demo provenance for the rows the old seed wrote and nothing touched since;
   await referral(HK, 'hk-referral-platform', 'REAL-HK-1', ['HK-T01', 'HK-L01'], { requested_at: '2025-10-01T01:00:00Z' }, { updated: '2025-10-01T01:00:05.456Z' });
   await referral(YX, 'his', 'API-1', ['YX-L01', 'YX-E01'], { requested_at: '2025-10-02T01:00:00Z' }, { updated: '2025-10-02T01:00:05.789Z' });
 
-  for (const name of listMigrationNames().filter((n) => n >= FIRST_OF_9 && n <= MIGRATION)) await db.exec(sqlOf(name));
+  await applyMigrationsFrom(db, FIRST_OF_9, MIGRATION);
   const rows = await db.query<{ external_id: string; provenance: string; article: string | null; noted: boolean; out_of_county: boolean }>(
     `SELECT external_id, provenance::text, article, provenance_note IS NOT NULL AS noted, out_of_county FROM referral ORDER BY id`,
   );

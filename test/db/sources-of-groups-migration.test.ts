@@ -1,17 +1,14 @@
 // The migration that keys records by (group, source, externalId) keeps the rows a database already
 // holds, and from then on lets two groups use the same source and ids while one group still cannot.
-import fs from 'node:fs';
-import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { findProjectRoot, listMigrationNames } from '../../src/db/migrate';
+import { applyMigrationsBefore, applyMigrationsFrom, migrationNamed } from '../support/migrations';
 
-const MIGRATION = listMigrationNames().find((name) => name.endsWith('_sources_of_groups'))!;
-const sqlOf = (name: string) => fs.readFileSync(path.join(findProjectRoot(), 'prisma', 'migrations', name, 'migration.sql'), 'utf8');
+const MIGRATION = migrationNamed('sources_of_groups');
 
 let db: PGlite;
 beforeAll(async () => {
   db = new PGlite();
-  for (const name of listMigrationNames().filter((n) => n < MIGRATION)) await db.exec(sqlOf(name));
+  await applyMigrationsBefore(db, MIGRATION);
 });
 afterAll(() => db?.close());
 
@@ -28,7 +25,7 @@ test('existing rows are kept; afterwards keys are unique per group only', async 
   await db.exec(staff('G1', 'S-1'));
   await db.exec(flow('G1', 'F-1', 1));
   await db.exec(referral('G1', 'R-1'));
-  await db.exec(sqlOf(MIGRATION));
+  await applyMigrationsFrom(db, MIGRATION, MIGRATION);
   const counts = await db.query<{ staff: number; flows: number; referrals: number }>(
     `SELECT (SELECT count(*) FROM staff)::int AS staff, (SELECT count(*) FROM personnel_flow)::int AS flows, (SELECT count(*) FROM referral)::int AS referrals`,
   );

@@ -3,8 +3,6 @@
 // the provincial member figures), counters for an explicit period, provenance on every referral and
 // its filter, 恒口's counted 130余 of H1 2023 and its synthetic volume at the article's rate, and the
 // migration's out_of_county backfill.
-import fs from 'node:fs';
-import path from 'node:path';
 import { issueToken, verifyToken } from '../../src/auth/token';
 import { createRequestContext } from '../../src/context';
 import { todayIn } from '../../src/common/clock';
@@ -13,6 +11,7 @@ import { modules } from '../../src/modules';
 import { ARTICLE_HALF_YEAR } from '../../src/modules/referrals/referral.demo';
 import { startTestGateway, TEST_JWT_SECRET, type TestGateway } from '../support/gateway';
 import { figure, seedGroup } from '../support/seed-figures';
+import { migrationNamed, migrationSql } from '../support/migrations';
 import { CreateReferralDocument, ReferralCountsDocument } from './operations';
 
 const HK = 'YGT-610902-HK';
@@ -156,9 +155,7 @@ describe('out-of-county is not upward', () => {
   test('the migration sets out_of_county from the kinds of the ends', async () => {
     const prisma = t.gateway.db.prisma;
     await prisma.referral.updateMany({ where: { groupCode: YX }, data: { outOfCounty: false } });
-    const dir = path.join(__dirname, '../../prisma/migrations');
-    const migration = fs.readdirSync(dir).find((d) => d.endsWith('_referrals_scope_times_provenance'))!;
-    const sql = fs.readFileSync(path.join(dir, migration, 'migration.sql'), 'utf8');
+    const sql = migrationSql(migrationNamed('referrals_scope_times_provenance'));
     const backfill = /UPDATE "referral" r SET "out_of_county" = true[^;]+;/.exec(sql)![0];
     await prisma.$executeRawUnsafe(backfill);
     const rows = await prisma.referral.findMany({ where: { groupCode: YX }, select: { fromCode: true, toCode: true, outOfCounty: true } });

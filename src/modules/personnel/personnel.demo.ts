@@ -12,7 +12,7 @@ import type { Prisma } from '../../generated/prisma/client';
 import { type Direction, directionOf } from '../../common/direction';
 import { Provenance, type ProvenanceColumns } from '../../common/provenance';
 import { detailOf, exactCount, moreThan, seedFigure, seedGroupOfArticle, type SeedGroup } from '../../demo/seed-figures';
-import { buildStructureDemo, InstitutionKind, type DemoInstitution } from '../structure';
+import { belongsTo, buildStructureDemo, InstitutionKind, isPartner, type DemoInstitution } from '../structure';
 import type { PersonnelFlowInput } from './personnel-flow.input';
 import { hashRecord } from './personnel-flow.rules';
 import { PersonnelFlowKind, Profession, StaffTitle } from './personnel.enums';
@@ -51,11 +51,7 @@ function stationedForOneYear(group: SeedGroup): boolean {
 
 /** A group's external partners: members of no group (`partnerOf` lists the groups they partner). */
 function partnersOf(institutions: readonly DemoInstitution[], groupCode: string): DemoInstitution[] {
-  return institutions.filter((i) => {
-    if (i.kind !== InstitutionKind.EXTERNAL) return false;
-    const partnerOf = (i as { partnerOf?: readonly string[] }).partnerOf;
-    return partnerOf ? partnerOf.includes(groupCode) : i.groupCode === groupCode;
-  });
+  return institutions.filter((i) => isPartner(i) && belongsTo(i, groupCode));
 }
 
 /** Demo flows per group, in the input shape a personnel system sends. */

@@ -12,7 +12,7 @@ import { Prisma } from '../../generated/prisma/client';
 import { Direction, directionOf } from '../../common/direction';
 import { Provenance, type ProvenanceColumns } from '../../common/provenance';
 import { atLeast, nameList, seedFigure, seedGroupOfArticle, underMinutes } from '../../demo/seed-figures';
-import { buildStructureDemo, type DemoGroup, type DemoInstitution } from '../structure';
+import { belongsTo, buildStructureDemo, isPartner, type DemoGroup, type DemoInstitution } from '../structure';
 import { ReferralChannel, ReferralStatus, ReferralUrgency } from './referral.enums';
 import { contentHash, greenChannelMinutes, NO_MOMENTS, STATUS_TIME, type ClinicalMoments, type StatusTimes } from './referral.rules';
 import { seededRandom as prng } from '../../demo/random';
@@ -72,7 +72,6 @@ interface Draft {
   provenance: ProvenanceColumns;
 }
 
-const isExternal = (i: DemoInstitution) => i.kind === 'EXTERNAL';
 
 function toRow(d: Draft): DemoReferral {
   const status = ([ReferralStatus.CANCELLED, ReferralStatus.REJECTED, ReferralStatus.COMPLETED, ReferralStatus.ARRIVED, ReferralStatus.ACCEPTED] as const).find(
@@ -91,14 +90,14 @@ function toRow(d: Draft): DemoReferral {
   };
   const latest = Object.values(d.times).reduce<Date>((a, b) => (b && b > a ? b : a), d.times.requestedAt);
   // The member end's group (an external partner is of no group).
-  const groupCode = isExternal(d.from) ? d.to.groupCode : d.from.groupCode;
+  const groupCode = isPartner(d.from) ? d.to.groupCode : d.from.groupCode;
   return {
     source: d.source,
     externalId: d.externalId,
     ...content,
     groupCode: groupCode!,
     direction,
-    outOfCounty: isExternal(d.from) || isExternal(d.to),
+    outOfCounty: isPartner(d.from) || isPartner(d.to),
     status,
     ...d.times,
     ...d.moments,
@@ -227,7 +226,7 @@ const COUNTED_SHARE = 0.9;
 
 /** The external partners of a group, whichever way the structure demo records partnership. */
 function partnersOf(groupCode: string, institutions: DemoInstitution[]): DemoInstitution[] {
-  return institutions.filter((i) => isExternal(i) && (i.groupCode === groupCode || ((i as { partnerOf?: readonly string[] }).partnerOf ?? []).includes(groupCode)));
+  return institutions.filter((i) => isPartner(i) && belongsTo(i, groupCode));
 }
 
 /**
@@ -237,7 +236,7 @@ function partnersOf(groupCode: string, institutions: DemoInstitution[]): DemoIns
  */
 function synthetic(groupCode: string, institutions: DemoInstitution[], now: Date, yearlyUpward?: number): Draft[] {
   const rand = prng(`referrals-${groupCode}`);
-  const members = institutions.filter((i) => i.groupCode === groupCode && !isExternal(i));
+  const members = institutions.filter((i) => i.groupCode === groupCode && !isPartner(i));
   const lead = members.find((i) => i.kind === 'LEAD_HOSPITAL')!;
   const byCode = new Map(members.map((i) => [i.code, i]));
   const townships = members.filter((i) => i.kind === 'TOWNSHIP_HEALTH_CENTER');
