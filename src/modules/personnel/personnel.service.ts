@@ -342,6 +342,8 @@ export class PersonnelService {
     const today = await this.todaySql();
     const groupCodes = await Promise.all(keys.map(async (k) => (k.groupCode !== undefined ? k.groupCode : ((await this.structure.institution(k.code))?.groupCode ?? null))));
     const groups = await Promise.all(groupCodes.map((code) => (code === null ? null : this.structure.group(code))));
+    // Lookups by key and by code, not by scanning: a provincial pull asks for thousands of members.
+    const groupOfKey = new Map(keys.map((k, i) => [k, groups[i]]));
     const results = new Map<string, MemberPersonnelSummary>();
     for (const items of groupBy(keys, (k) => summaryKey('', k)).values()) {
       const { period, provenances } = items[0];
@@ -368,9 +370,10 @@ export class PersonnelService {
           AND (f.to_code IN (${Prisma.join(codes)}) OR f.from_code IN (${Prisma.join(codes)}))
           AND ${scope.sql('f')} AND NOT f.cancelled AND ${overlaps(period.from, period.to)} AND ${provenanceSql('f.provenance', provenances)}
         GROUP BY e.code`;
+      const byCode = new Map(rows.map((r) => [r.code, r]));
       for (const k of items) {
-        const row: Record<string, number> = rows.find((r) => r.code === k.code) ?? {};
-        const group = groups[keys.indexOf(k)];
+        const row: Record<string, number> = byCode.get(k.code) ?? {};
+        const group = groupOfKey.get(k) ?? null;
         const note = group ? pairingNote(group) : `${k.code} is no member of a group the caller reads (an external partner has no pairing rate)`;
         const started = memberCounts(row, 's', note === null);
         const active = { ...memberCounts(row, 'a', note === null), personDaysReceived: row.days ?? 0 };

@@ -192,8 +192,9 @@ export class ReferralReader {
             AND ${scope.sql('r')} AND r.status NOT IN ('REJECTED', 'CANCELLED') AND ${requestedIn(period)}
             AND ${provenanceSql('r.provenance', provenances)}
           GROUP BY e.code`;
+        const byCode = new Map(rows.map((r) => [r.code, r]));
         for (const key of items) {
-          const row = rows.find((r) => r.code === key.code);
+          const row = byCode.get(key.code);
           results.set(summaryKey(key), {
             sentUp: row?.sent_up ?? 0,
             sentDown: row?.sent_down ?? 0,
